@@ -33,7 +33,8 @@ import torch
 
 # %% ../nbs/20_train.ipynb #c004
 from . import __version__
-from .config import KEY_FIELDS, ConfigError, ExperimentConfig, TrainConfig, validate_experiment_config
+from .config import (KEY_FIELDS, BaselineDecoderConfig, CharTokenizerConfig, ConfigError, ExperimentConfig,
+                                 LocalTextDatasetConfig, RunConfig, TrainConfig, validate_experiment_config)
 from .data import DataError
 from .dataloaders import WindowLoader, tokenize_documents
 from .generation import generate_ids
@@ -304,6 +305,10 @@ class LiveLossPlot(Callback):
         self.min_interval, self.train, self.val, self.sample = min_interval, [], [], None
         self.handle, self.sample_handle, self.last_draw, self.draws = None, None, 0.0, 0
 
+    def on_train_begin(self, run):  # a resumed run starts from the curves it already has
+        self.train = [(r["step"], r["train/loss"]) for r in run.history if "train/loss" in r]
+        self.val = [(r["step"], r["val/loss"]) for r in run.history if "val/loss" in r]
+
     def on_log(self, run, metrics): self.train.append((run.step, metrics["train/loss"])); self.maybe_draw()
     def on_eval(self, run, metrics):
         self.val.append((run.step, metrics["val/loss"])); self.sample = metrics.get("sample", self.sample); self.maybe_draw()
@@ -344,7 +349,7 @@ class Run:
     should_stop: bool = False  # set by a callback: stop after this step, with a checkpoint
     interrupted: bool = False  # set by Ctrl-C: the same, then `KeyboardInterrupt`
     last_checkpoint_step: Optional[int] = None
-    history: list = field(default_factory=list)
+    history: list = field(default_factory=list)  # every metrics record of the run so far (also before a resume)
     callbacks: list = field(default_factory=list)
     session: object = None
     timing: dict = field(default_factory=lambda: {"data": 0.0, "model": 0.0, "other": 0.0})  # seconds, cumulative
@@ -540,7 +545,7 @@ def model_pipeline(config: ExperimentConfig, callbacks: list = ()) -> RunResult:
     live = tc.live_plot if tc.live_plot is not None else in_notebook()
     run = Run(config, run_dir, device, model, torch.compile(model) if tc.compile else model, optimizer, scheduler, data, total_steps,
               metrics, dtype=autocast_dtype(device, tc.precision), step=checkpoint["step"] if checkpoint else 0,
-              last_checkpoint_step=checkpoint["step"] if checkpoint else None, callbacks=list(callbacks) + ([LiveLossPlot()] if live else []))
+              last_checkpoint_step=checkpoint["step"] if checkpoint else None, history=metrics.read(), callbacks=list(callbacks) + ([LiveLossPlot()] if live else []))
     run.session = resolve_adapter("logging", config.logging).start(run_dir, config.to_dict(), total_steps, run.step)
     try:
         for callback in run.callbacks: callback.on_train_begin(run)
