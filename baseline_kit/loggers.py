@@ -25,11 +25,11 @@ def format_metrics(metrics: dict) -> str:
 # %% ../nbs/06_loggers.ipynb #c009
 class ConsoleSession:
     "A tqdm progress bar over the run's steps; training loss in the bar, validation results printed as lines."
-    def __init__(self, total_steps: int, start_step: int = 0, file=None):
+    def __init__(self, total_steps: int, start_step: int = 0, file=None, enabled: bool = None):
         from tqdm.auto import tqdm
         self.file = file or sys.stderr
-        self.bar = tqdm(total=total_steps, initial=start_step, file=self.file, dynamic_ncols=True, unit="step",
-                        disable=os.environ.get("BASELINE_KIT_PROGRESS", "1") == "0")
+        if enabled is None: enabled = os.environ.get("BASELINE_KIT_PROGRESS", "1") != "0"  # BASELINE_KIT_PROGRESS=0 hides the bar
+        self.bar = tqdm(total=total_steps, initial=start_step, file=self.file, dynamic_ncols=True, unit="step", disable=not enabled)
         self.step = start_step
 
     def log(self, metrics: dict, step: int):
