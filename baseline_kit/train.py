@@ -416,37 +416,45 @@ def train_loop(run: Run):
     tc, steps_per_epoch, device = run.config.train, len(run.data.train), run.device
     loss_sum, losses = torch.zeros((), device=device), 0
     nonfinite = torch.zeros((), dtype=torch.bool, device=device)
-    window_seconds, window_tokens = 0.0, 0
+    window_seconds, window_tokens, updating = 0.0, 0, False
     run.train_model.train()
-    while run.step < run.total_steps:
-        start = time.perf_counter()
-        x, y = run.data.train.batch(*divmod(run.step, steps_per_epoch))
-        x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
-        model_start = time.perf_counter()
-        with torch.autocast(device.type, dtype=run.dtype) if run.dtype else nullcontext():
-            _, loss = run.train_model(x, y)
-        loss.backward()
-        if tc.grad_clip > 0: torch.nn.utils.clip_grad_norm_(run.model.parameters(), tc.grad_clip, foreach=True)
-        run.optimizer.step(); run.scheduler.step(); run.optimizer.zero_grad(set_to_none=True)
-        model_end = time.perf_counter()
-        loss = loss.detach(); loss_sum += loss; losses += 1; nonfinite |= ~torch.isfinite(loss)
-        run.step += 1; window_tokens += y.numel()
-        end = time.perf_counter()
-        run.timing["data"] += model_start - start; run.timing["model"] += model_end - model_start; run.timing["other"] += end - model_end
-        window_seconds += end - start
-        done = run.step >= run.total_steps
-        if run.step % tc.log_interval == 0 or done:
-            check_finite(run, nonfinite)
-            emit(run, {"train/loss": (loss_sum / losses).item(), "train/lr": run.scheduler.get_last_lr()[0],
-                       "train/tokens_per_sec": window_tokens / window_seconds, "train/epoch": run.step / steps_per_epoch}, "log")
-            loss_sum.zero_(); losses, window_seconds, window_tokens = 0, 0.0, 0
-        if run.step % tc.eval_interval == 0 or done: run_evaluation(run)
-        if run.step % tc.checkpoint_interval == 0 or done: check_finite(run, nonfinite); write_checkpoint(run)
-        for callback in run.callbacks: callback.on_step_end(run)
-        if (run.should_stop or run.interrupted) and not done:
-            check_finite(run, nonfinite)
-            if run.last_checkpoint_step != run.step: write_checkpoint(run)
-            break
+    try:
+        while run.step < run.total_steps:
+            start = time.perf_counter()
+            x, y = run.data.train.batch(*divmod(run.step, steps_per_epoch))
+            x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
+            model_start = time.perf_counter()
+            with torch.autocast(device.type, dtype=run.dtype) if run.dtype else nullcontext():
+                _, loss = run.train_model(x, y)
+            loss.backward()
+            if tc.grad_clip > 0: torch.nn.utils.clip_grad_norm_(run.model.parameters(), tc.grad_clip, foreach=True)
+            updating = True  # from here until `step` is counted, weights and step disagree
+            run.optimizer.step(); run.scheduler.step(); run.step += 1
+            updating = False
+            run.optimizer.zero_grad(set_to_none=True)
+            model_end = time.perf_counter()
+            loss = loss.detach(); loss_sum += loss; losses += 1; nonfinite |= ~torch.isfinite(loss); window_tokens += y.numel()
+            end = time.perf_counter()
+            run.timing["data"] += model_start - start; run.timing["model"] += model_end - model_start; run.timing["other"] += end - model_end
+            window_seconds += end - start
+            done = run.step >= run.total_steps
+            if run.step % tc.log_interval == 0 or done:
+                check_finite(run, nonfinite)
+                emit(run, {"train/loss": (loss_sum / losses).item(), "train/lr": run.scheduler.get_last_lr()[0],
+                           "train/tokens_per_sec": window_tokens / window_seconds, "train/epoch": run.step / steps_per_epoch}, "log")
+                loss_sum.zero_(); losses, window_seconds, window_tokens = 0, 0.0, 0
+            if run.step % tc.eval_interval == 0 or done: run_evaluation(run)
+            if run.step % tc.checkpoint_interval == 0 or done: check_finite(run, nonfinite); write_checkpoint(run)
+            for callback in run.callbacks: callback.on_step_end(run)
+            if (run.should_stop or run.interrupted) and not done:
+                check_finite(run, nonfinite)
+                if run.last_checkpoint_step != run.step: write_checkpoint(run)
+                break
+    except KeyboardInterrupt:
+        # A KeyboardInterrupt that bypassed `stop_on_interrupt` (raised by code, or outside the main thread). Outside
+        # the optimizer update the weights match `run.step`, so the work is saved; inside it, the last checkpoint stays.
+        if not updating and run.last_checkpoint_step != run.step and not nonfinite.item(): write_checkpoint(run)
+        raise
 
 # %% ../nbs/20_train.ipynb #c063
 def find_resume_checkpoint(config: ExperimentConfig, run_dir: Path) -> Optional[Path]:
