@@ -6,7 +6,7 @@
 __all__ = ['RUN_NAME_PATTERN', 'CONFIG_TYPES', 'KEY_FIELDS', 'SECTION_BASES', 'ConfigError', 'check_type', 'require',
            'require_range', 'SectionConfig', 'RunConfig', 'TrainConfig', 'register_config_type', 'DatasetConfig',
            'TokenizerConfig', 'ModelConfig', 'SplitConfig', 'LocalTextDatasetConfig', 'HFTextDatasetConfig',
-           'BPETokenizerConfig', 'CharTokenizerConfig', 'BaselineDecoderConfig', 'LlamaDecoderConfig',
+           'BPETokenizerConfig', 'CharTokenizerConfig', 'DecoderConfig', 'BaselineDecoderConfig', 'LlamaDecoderConfig',
            'HoldoutSplitConfig', 'LoggingConfig', 'ExperimentConfig', 'validate_experiment_config', 'section_from_dict',
            'experiment_from_dict', 'experiment_from_json', 'load_config']
 
@@ -284,64 +284,64 @@ class CharTokenizerConfig(TokenizerConfig):
         require(self.vocab_path != "", f"{path}.vocab_path", "must be None or a path")
 
 # %% ../nbs/01_config.ipynb #c034
-@register_config_type("model", "baseline_decoder")
 @dataclass
-class BaselineDecoderConfig(ModelConfig):
-    "A GPT-2 style pre-norm decoder (see `baseline_kit.models.baseline_decoder`)."
-    name: str = "baseline_decoder"
+class DecoderConfig(ModelConfig):
+    "Shape and regularisation shared by decoder-only transformer configs."
     d_model: int = 128
     """Width of the residual stream."""
     n_heads: int = 4
     """Attention heads; must divide `d_model`."""
     layers: int = 4
     """Transformer blocks."""
-    mlp_ratio: int = 4
-    """MLP hidden width as a multiple of `d_model`."""
     dropout: float = 0.0
     """Dropout on attention weights and residual branches."""
-    bias: bool = False
-    """Bias terms in linear layers and LayerNorms."""
 
     def _check_values(self, path):
-        for name in ("d_model", "n_heads", "layers", "mlp_ratio"): require_range(getattr(self, name), f"{path}.{name}", 1)
+        for name in ("d_model", "n_heads", "layers"): require_range(getattr(self, name), f"{path}.{name}", 1)
         require(self.d_model % self.n_heads == 0, f"{path}.n_heads", f"must divide d_model={self.d_model}, got {self.n_heads}")
         require_range(self.dropout, f"{path}.dropout", 0, 1, high_open=True)
 
 # %% ../nbs/01_config.ipynb #c035
+@register_config_type("model", "baseline_decoder")
+@dataclass
+class BaselineDecoderConfig(DecoderConfig):
+    "A GPT-2 style pre-norm decoder (see `baseline_kit.models.baseline_decoder`)."
+    name: str = "baseline_decoder"
+    mlp_ratio: int = 4
+    """MLP hidden width as a multiple of `d_model`."""
+    bias: bool = False
+    """Bias terms in linear layers and LayerNorms."""
+
+    def _check_values(self, path):
+        super()._check_values(path)
+        require_range(self.mlp_ratio, f"{path}.mlp_ratio", 1)
+
+# %% ../nbs/01_config.ipynb #c036
 @register_config_type("model", "llama")
 @dataclass
-class LlamaDecoderConfig(ModelConfig):
+class LlamaDecoderConfig(DecoderConfig):
     "A Llama-style decoder: RMSNorm, SwiGLU MLP, rotary position embeddings (see `baseline_kit.models.llama`)."
     name: str = "llama"
-    d_model: int = 128
-    """Width of the residual stream."""
-    n_heads: int = 4
-    """Query heads; must divide `d_model`, and the head size must be even (rotary embeddings rotate pairs)."""
     n_kv_heads: Optional[int] = None
     """Key/value heads for grouped-query attention; `None` means `n_heads`. Must divide `n_heads`."""
-    layers: int = 4
-    """Transformer blocks."""
     mlp_hidden: Optional[int] = None
     """SwiGLU hidden width; `None` uses 8/3 * d_model rounded up to a multiple of 32."""
     rope_theta: float = 10000.0
     """Base of the rotary embedding frequencies."""
     norm_eps: float = 1e-5
     """RMSNorm epsilon."""
-    dropout: float = 0.0
-    """Dropout on attention weights and residual branches."""
     tie_embeddings: bool = True
     """Share the input embedding and output projection weights."""
 
     def _check_values(self, path):
-        for name in ("d_model", "n_heads", "layers", "n_kv_heads", "mlp_hidden"): require_range(getattr(self, name), f"{path}.{name}", 1)
-        require(self.d_model % self.n_heads == 0, f"{path}.n_heads", f"must divide d_model={self.d_model}, got {self.n_heads}")
+        super()._check_values(path)
+        for name in ("n_kv_heads", "mlp_hidden"): require_range(getattr(self, name), f"{path}.{name}", 1)
         require((self.d_model // self.n_heads) % 2 == 0, f"{path}.n_heads", f"head size d_model/n_heads must be even for rotary embeddings, got {self.d_model // self.n_heads}")
         require(self.n_kv_heads is None or self.n_heads % self.n_kv_heads == 0, f"{path}.n_kv_heads", f"must divide n_heads={self.n_heads}, got {self.n_kv_heads}")
         require_range(self.rope_theta, f"{path}.rope_theta", 0, low_open=True)
         require_range(self.norm_eps, f"{path}.norm_eps", 0, low_open=True)
-        require_range(self.dropout, f"{path}.dropout", 0, 1, high_open=True)
 
-# %% ../nbs/01_config.ipynb #c038
+# %% ../nbs/01_config.ipynb #c039
 @register_config_type("split", "holdout")
 @dataclass
 class HoldoutSplitConfig(SplitConfig):
@@ -358,7 +358,7 @@ class HoldoutSplitConfig(SplitConfig):
         require_range(self.train_fraction, f"{path}.train_fraction", 0, 1, low_open=True, high_open=True)
         require_range(self.seed, f"{path}.seed", 0, 2**63 - 1)
 
-# %% ../nbs/01_config.ipynb #c039
+# %% ../nbs/01_config.ipynb #c040
 @dataclass
 class LoggingConfig(SectionConfig):
     "Where metrics go. Secrets (API keys) never live here: loggers read them from the environment."
@@ -375,7 +375,7 @@ class LoggingConfig(SectionConfig):
 
 for _provider in ("console", "wandb"): register_config_type("logging", _provider)(LoggingConfig)
 
-# %% ../nbs/01_config.ipynb #c041
+# %% ../nbs/01_config.ipynb #c042
 SECTION_BASES = {"run": RunConfig, "dataset": DatasetConfig, "tokenizer": TokenizerConfig, "model": ModelConfig,
                  "train": TrainConfig, "split": SplitConfig, "logging": LoggingConfig}
 
@@ -398,7 +398,7 @@ class ExperimentConfig:
     @classmethod
     def from_json(cls, text: str) -> "ExperimentConfig": return experiment_from_json(text)
 
-# %% ../nbs/01_config.ipynb #c043
+# %% ../nbs/01_config.ipynb #c044
 def validate_experiment_config(config: ExperimentConfig) -> ExperimentConfig:
     "Check every section of `config`; raise `ConfigError` naming the first bad field. Returns `config`."
     if not isinstance(config, ExperimentConfig): raise ConfigError("config", f"expected ExperimentConfig, got {type(config).__name__}")
@@ -416,7 +416,7 @@ def validate_experiment_config(config: ExperimentConfig) -> ExperimentConfig:
         value.check(section)
     return config
 
-# %% ../nbs/01_config.ipynb #c046
+# %% ../nbs/01_config.ipynb #c047
 def section_from_dict(cls, data, path: str):
     "Build section dataclass `cls` from `data`, rejecting unknown or missing fields and wrong types."
     require(isinstance(data, dict), path, f"expected an object, got {data!r}")
@@ -431,7 +431,7 @@ def section_from_dict(cls, data, path: str):
         require(name in values or f.default is not MISSING or f.default_factory is not MISSING, f"{path}.{name}", "is required")
     return cls(**values)
 
-# %% ../nbs/01_config.ipynb #c047
+# %% ../nbs/01_config.ipynb #c048
 def experiment_from_dict(data: dict) -> ExperimentConfig:
     "Build and validate an `ExperimentConfig` from a (JSON) dict; missing sections take their defaults."
     require(isinstance(data, dict), "config", f"expected an object, got {type(data).__name__}")
@@ -457,7 +457,7 @@ def experiment_from_json(text: str) -> ExperimentConfig:
     except json.JSONDecodeError as e: raise ConfigError("config", f"invalid JSON: {e}") from None
     return experiment_from_dict(data)
 
-# %% ../nbs/01_config.ipynb #c048
+# %% ../nbs/01_config.ipynb #c049
 def load_config(path) -> ExperimentConfig:
     "Read an `ExperimentConfig` from a JSON file."
     path = Path(path)

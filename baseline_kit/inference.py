@@ -20,7 +20,7 @@ from .config import CONFIG_TYPES, ExperimentConfig, section_from_dict
 from .generation import generate_ids
 from .registry import TOKENIZERS
 from .train import (CHECKPOINT_FILE, CheckpointError, adapter_class, autocast_dtype, evaluate, load_checkpoint,
-                                prepare_data, resolve_device)
+                                prepare_data, resolve_device, unwrap_state_dict)
 
 # %% ../nbs/30_inference.ipynb #c007
 @dataclass
@@ -58,11 +58,11 @@ def load_run(run_dir, device: str = "auto") -> LoadedRun:
     if weights.is_file(): state = torch.load(weights, map_location="cpu", weights_only=True)
     elif (run_dir / info.get("checkpoint", CHECKPOINT_FILE)).is_file(): state = load_checkpoint(run_dir / info.get("checkpoint", CHECKPOINT_FILE))["model"]
     else: raise CheckpointError(f"no weights in {run_dir}: neither {info['weights']} nor a checkpoint")
-    model.load_state_dict(state)
+    model.load_state_dict(unwrap_state_dict(state))
     device = resolve_device(device)
     return LoadedRun(run_dir, model.to(device).eval(), tokenizer, info, device)
 
-# %% ../nbs/30_inference.ipynb #c016
+# %% ../nbs/30_inference.ipynb #c018
 def evaluate_run(run_dir, device: str = "auto") -> dict:
     "Loss, perplexity and bits per byte of a run's model on its whole validation split (rebuilt from run_config.json)."
     run = load_run(run_dir, device)

@@ -6,9 +6,9 @@
 __all__ = ['ADAPTER_REGISTRIES', 'CHECKPOINT_KEYS', 'RESUME_MAY_DIFFER', 'TOKENIZER_FILE', 'CHECKPOINT_FILE', 'MODEL_FILE',
            'tiny_text', 'tiny_experiment', 'adapter_class', 'resolve_adapter', 'resolve_device', 'autocast_dtype',
            'run_dir_for', 'take_fraction', 'PreparedData', 'stream_fingerprint', 'prepare_data', 'build_optimizer',
-           'WarmupCosine', 'build_scheduler', 'CheckpointError', 'save_atomic', 'load_checkpoint', 'capture_rng',
-           'restore_rng', 'flatten', 'check_resume_compatible', 'evaluate', 'MetricsLog', 'Callback', 'in_notebook',
-           'render_loss_png', 'LiveLossPlot', 'TrainingDivergedError', 'Run', 'write_checkpoint', 'emit',
+           'WarmupCosine', 'build_scheduler', 'CheckpointError', 'save_atomic', 'load_checkpoint', 'unwrap_state_dict',
+           'capture_rng', 'restore_rng', 'flatten', 'check_resume_compatible', 'evaluate', 'MetricsLog', 'Callback',
+           'in_notebook', 'render_loss_png', 'LiveLossPlot', 'TrainingDivergedError', 'Run', 'write_checkpoint', 'emit',
            'check_finite', 'sample_text', 'run_evaluation', 'stop_on_interrupt', 'train_loop', 'find_resume_checkpoint',
            'inference_config', 'RunResult', 'model_pipeline']
 
@@ -198,6 +198,12 @@ def load_checkpoint(path) -> dict:
     return state
 
 # %% ../nbs/20_train.ipynb #c033
+def unwrap_state_dict(state: dict) -> dict:
+    "`state` without the `_orig_mod.` prefix that `torch.compile` wrappers add."
+    prefix = "_orig_mod."
+    return {(k[len(prefix):] if k.startswith(prefix) else k): v for k, v in state.items()}
+
+# %% ../nbs/20_train.ipynb #c036
 def capture_rng() -> dict:
     "Every RNG state that training touches: Python, NumPy, torch CPU and CUDA."
     np_state = np.random.get_state()
@@ -212,7 +218,7 @@ def restore_rng(state: dict):
     torch.set_rng_state(state["torch"])
     if state["cuda"] and torch.cuda.is_available(): torch.cuda.set_rng_state_all(state["cuda"])
 
-# %% ../nbs/20_train.ipynb #c036
+# %% ../nbs/20_train.ipynb #c039
 RESUME_MAY_DIFFER = {"run.resume_from_checkpoint", "run.overwrite", "run.device", "run.artifacts_root", "run.name",
                      "train.log_interval", "train.eval_interval", "train.eval_batches", "train.checkpoint_interval",
                      "train.sample_tokens", "train.sample_prompt", "train.live_plot", "train.compile"}
@@ -234,7 +240,7 @@ def check_resume_compatible(saved: dict, config: ExperimentConfig):
             raise ConfigError(key, f"is {new.get(key)!r} but the checkpoint was trained with {old.get(key)!r}; "
                                    "resume with the same setting, or start a new run (another run.name, or run.overwrite=True)")
 
-# %% ../nbs/20_train.ipynb #c039
+# %% ../nbs/20_train.ipynb #c042
 @torch.no_grad()
 def evaluate(model, loader: WindowLoader, device, max_batches: Optional[int] = None, dtype=None) -> float:
     "Mean next-token cross-entropy over `loader` (every token weighted equally); `max_batches` limits the pass."
@@ -249,7 +255,7 @@ def evaluate(model, loader: WindowLoader, device, max_batches: Optional[int] = N
     model.train(was_training)
     return (total / count).item()
 
-# %% ../nbs/20_train.ipynb #c042
+# %% ../nbs/20_train.ipynb #c045
 class MetricsLog:
     "Append-only `metrics.jsonl`; on resume, lines after the checkpoint's step are dropped (they will be redone)."
     def __init__(self, path): self.path = Path(path)
@@ -268,7 +274,7 @@ class MetricsLog:
         with os.fdopen(fd, "w", encoding="utf-8") as f: f.write(text)
         os.replace(tmp, self.path)
 
-# %% ../nbs/20_train.ipynb #c045
+# %% ../nbs/20_train.ipynb #c048
 class Callback:
     "Base class for training callbacks; override what you need."
     def on_train_begin(self, run): pass
@@ -277,7 +283,7 @@ class Callback:
     def on_eval(self, run, metrics: dict): pass
     def on_train_end(self, run): pass
 
-# %% ../nbs/20_train.ipynb #c047
+# %% ../nbs/20_train.ipynb #c050
 def in_notebook() -> bool:
     "Whether we run inside a Jupyter kernel."
     try: from IPython import get_ipython
@@ -285,7 +291,7 @@ def in_notebook() -> bool:
     shell = get_ipython()
     return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
 
-# %% ../nbs/20_train.ipynb #c048
+# %% ../nbs/20_train.ipynb #c051
 def render_loss_png(train: list, val: list, title: str = "") -> bytes:
     "PNG bytes of a loss plot from `(step, loss)` pairs."
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -298,7 +304,7 @@ def render_loss_png(train: list, val: list, title: str = "") -> bytes:
     buffer = io.BytesIO(); fig.savefig(buffer, format="png", bbox_inches="tight")
     return buffer.getvalue()
 
-# %% ../nbs/20_train.ipynb #c049
+# %% ../nbs/20_train.ipynb #c052
 class LiveLossPlot(Callback):
     "Train/validation loss curves, redrawn in place in the notebook output."
     def __init__(self, min_interval: float = 1.0):
@@ -325,7 +331,7 @@ class LiveLossPlot(Callback):
         if self.sample is not None: self.sample_handle.update(Markdown(f"**sample:**\n```\n{self.sample}\n```"))
         self.last_draw, self.draws = time.monotonic(), self.draws + 1
 
-# %% ../nbs/20_train.ipynb #c052
+# %% ../nbs/20_train.ipynb #c055
 TOKENIZER_FILE, CHECKPOINT_FILE, MODEL_FILE = "tokenizer.json", "checkpoint.pt", "model.pt"
 
 class TrainingDivergedError(RuntimeError):
@@ -354,7 +360,7 @@ class Run:
     session: object = None
     timing: dict = field(default_factory=lambda: {"data": 0.0, "model": 0.0, "other": 0.0})  # seconds, cumulative
 
-# %% ../nbs/20_train.ipynb #c054
+# %% ../nbs/20_train.ipynb #c057
 def write_checkpoint(run: Run):
     "Save the full training state atomically to the run's `checkpoint.pt`."
     epoch, batch_index = divmod(run.step, len(run.data.train))
@@ -371,7 +377,7 @@ def emit(run: Run, metrics: dict, event: str):
     run.session.log({k: v for k, v in metrics.items() if isinstance(v, (int, float))}, run.step)
     for callback in run.callbacks: getattr(callback, f"on_{event}")(run, metrics)
 
-# %% ../nbs/20_train.ipynb #c055
+# %% ../nbs/20_train.ipynb #c058
 def check_finite(run: Run, nonfinite: torch.Tensor):
     "Stop with `TrainingDivergedError` if any loss since the last check was NaN/inf; the last good checkpoint stays."
     if not nonfinite.item(): return
@@ -380,7 +386,7 @@ def check_finite(run: Run, nonfinite: torch.Tensor):
     raise TrainingDivergedError(f"training loss became NaN or infinite by step {run.step}; training stopped and {kept}. "
                                 "Try a lower train.learning_rate or check the data.")
 
-# %% ../nbs/20_train.ipynb #c057
+# %% ../nbs/20_train.ipynb #c060
 def sample_text(run: Run) -> str:
     "A sample from the current model, seeded by the run's seed and step."
     tc, tokenizer = run.config.train, run.data.tokenizer
@@ -396,7 +402,7 @@ def run_evaluation(run: Run):
     if run.config.train.sample_tokens: metrics["sample"] = sample_text(run)
     emit(run, metrics, "eval")
 
-# %% ../nbs/20_train.ipynb #c059
+# %% ../nbs/20_train.ipynb #c062
 @contextmanager
 def stop_on_interrupt(run: Run):
     "While active, the first SIGINT sets `run.interrupted` instead of raising (main thread only)."
@@ -410,7 +416,7 @@ def stop_on_interrupt(run: Run):
     try: yield
     finally: signal.signal(signal.SIGINT, previous)
 
-# %% ../nbs/20_train.ipynb #c061
+# %% ../nbs/20_train.ipynb #c064
 def train_loop(run: Run):
     "Train from `run.step` to `run.total_steps`, logging, evaluating and checkpointing on the configured cadence."
     tc, steps_per_epoch, device = run.config.train, len(run.data.train), run.device
@@ -456,7 +462,7 @@ def train_loop(run: Run):
         if not updating and run.last_checkpoint_step != run.step and not nonfinite.item(): write_checkpoint(run)
         raise
 
-# %% ../nbs/20_train.ipynb #c063
+# %% ../nbs/20_train.ipynb #c066
 def find_resume_checkpoint(config: ExperimentConfig, run_dir: Path) -> Optional[Path]:
     "The checkpoint to resume from, `None` for a fresh start; refuses to silently overwrite an existing run."
     wanted, existing = config.run.resume_from_checkpoint, run_dir / CHECKPOINT_FILE
@@ -470,7 +476,7 @@ def find_resume_checkpoint(config: ExperimentConfig, run_dir: Path) -> Optional[
     if not path.is_file(): raise ConfigError("run.resume_from_checkpoint", f"checkpoint file not found: {path}")
     return path
 
-# %% ../nbs/20_train.ipynb #c065
+# %% ../nbs/20_train.ipynb #c068
 def inference_config(config: ExperimentConfig, data: PreparedData) -> dict:
     "The contents of `inference_config.json`: how to rebuild the model and tokenizer of a run."
     from dataclasses import asdict
@@ -479,7 +485,7 @@ def inference_config(config: ExperimentConfig, data: PreparedData) -> dict:
             "tokenizer": {"name": config.tokenizer.name, "file": TOKENIZER_FILE}, "eot_id": data.tokenizer.eot_id,
             "weights": MODEL_FILE, "checkpoint": CHECKPOINT_FILE, "precision": config.train.precision}
 
-# %% ../nbs/20_train.ipynb #c066
+# %% ../nbs/20_train.ipynb #c069
 @dataclass
 class RunResult:
     "What `model_pipeline` returns."
@@ -497,7 +503,7 @@ class RunResult:
         "The latest logged value of metric `key` (e.g. `val/loss`)."
         return next((r[key] for r in reversed(self.history) if key in r), None)
 
-# %% ../nbs/20_train.ipynb #c068
+# %% ../nbs/20_train.ipynb #c071
 def _setup(config: ExperimentConfig):
     "Validate, pick the checkpoint, prepare data and model; writes nothing."
     validate_experiment_config(config)
@@ -516,7 +522,7 @@ def _setup(config: ExperimentConfig):
         raise DataError(f"the data changed since {resume_path} was written (different token streams); resume needs the same dataset")
     return run_dir, device, checkpoint, data
 
-# %% ../nbs/20_train.ipynb #c069
+# %% ../nbs/20_train.ipynb #c072
 def _build(config: ExperimentConfig, device, checkpoint, data):
     "Model, optimizer and scheduler, restored from `checkpoint` if given."
     tc = config.train
@@ -526,11 +532,11 @@ def _build(config: ExperimentConfig, device, checkpoint, data):
     optimizer = build_optimizer(model, tc, device)
     scheduler = build_scheduler(optimizer, tc, total_steps)
     if checkpoint is not None:
-        model.load_state_dict(checkpoint["model"]); optimizer.load_state_dict(checkpoint["optimizer"])
+        model.load_state_dict(unwrap_state_dict(checkpoint["model"])); optimizer.load_state_dict(checkpoint["optimizer"])
         scheduler.load_state_dict(checkpoint["scheduler"]); restore_rng(checkpoint["rng"])
     return model, optimizer, scheduler, total_steps
 
-# %% ../nbs/20_train.ipynb #c070
+# %% ../nbs/20_train.ipynb #c073
 def _write_run_files(config: ExperimentConfig, run_dir: Path, checkpoint, data) -> MetricsLog:
     "Create the run folder with run_config.json, inference_config.json and the tokenizer; prepare metrics.jsonl."
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -543,7 +549,7 @@ def _write_run_files(config: ExperimentConfig, run_dir: Path, checkpoint, data) 
     write_json_atomic(run_dir / "inference_config.json", inference_config(config, data))
     return metrics
 
-# %% ../nbs/20_train.ipynb #c071
+# %% ../nbs/20_train.ipynb #c074
 def model_pipeline(config: ExperimentConfig, callbacks: list = ()) -> RunResult:
     "Train the experiment `config` describes; returns the model, tokenizer, metrics and the run folder."
     run_dir, device, checkpoint, data = _setup(config)
