@@ -26,7 +26,7 @@ def format_metrics(metrics: dict) -> str:
 class ConsoleSession:
     "A tqdm progress bar over the run's steps; training loss in the bar, validation results printed as lines."
     def __init__(self, total_steps: int, start_step: int = 0, file=None, enabled: bool = None):
-        from tqdm.auto import tqdm
+        from tqdm import tqdm  # the text bar: works in terminals and notebooks alike, no ipywidgets needed
         self.file = file or sys.stderr
         if enabled is None: enabled = os.environ.get("BASELINE_KIT_PROGRESS", "1") != "0"  # BASELINE_KIT_PROGRESS=0 hides the bar
         self.bar = tqdm(total=total_steps, initial=start_step, file=self.file, dynamic_ncols=True, unit="step", disable=not enabled)
@@ -36,7 +36,9 @@ class ConsoleSession:
         if step > self.step: self.bar.update(step - self.step); self.step = step
         shown = {k.split("/")[-1]: v for k, v in metrics.items() if k.startswith("train/")}
         if shown: self.bar.set_postfix(shown, refresh=False)
-        if any(k.startswith("val/") for k in metrics): self.bar.write(f"step {step}: {format_metrics(metrics)}", file=self.file)
+        numbers = {k: v for k, v in metrics.items() if isinstance(v, (int, float))}
+        if any(k.startswith("val/") for k in metrics): self.bar.write(f"step {step}: {format_metrics(numbers)}", file=self.file)
+        if "sample" in metrics: self.bar.write(f"sample at step {step}:\n{metrics['sample']}", file=self.file)
 
     def finish(self): self.bar.close()
 
@@ -52,7 +54,7 @@ class ConsoleLogger:
 class WandbSession:
     "An open wandb run."
     def __init__(self, run): self.run = run
-    def log(self, metrics: dict, step: int): self.run.log(metrics, step=step)
+    def log(self, metrics: dict, step: int): self.run.log({k: v for k, v in metrics.items() if isinstance(v, (int, float))}, step=step)
     def finish(self): self.run.finish()
 
 @LOGGERS.register("wandb")

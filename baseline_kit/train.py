@@ -371,10 +371,10 @@ def write_checkpoint(run: Run):
     run.last_checkpoint_step = run.step
 
 def emit(run: Run, metrics: dict, event: str):
-    "Send metrics to metrics.jsonl, the logger (numbers only) and the callbacks' `on_log`/`on_eval`."
+    "Send metrics to metrics.jsonl, the logger and the callbacks' `on_log`/`on_eval`."
     record = {"step": run.step, **metrics}
     run.metrics.append(record); run.history.append(record)
-    run.session.log({k: v for k, v in metrics.items() if isinstance(v, (int, float))}, run.step)
+    run.session.log(metrics, run.step)
     for callback in run.callbacks: getattr(callback, f"on_{event}")(run, metrics)
 
 # %% ../nbs/20_train.ipynb #c058

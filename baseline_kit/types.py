@@ -50,7 +50,8 @@ class SplitAdapter(Protocol):
 @runtime_checkable
 class LoggerSession(Protocol):
     "One run's metric sink, returned by `LoggerAdapter.start`."
-    def log(self, metrics: dict, step: int) -> None: ...
+    def log(self, metrics: dict, step: int) -> None:
+        "Record `metrics` (numbers, and a text `sample` at evaluations that sample) for optimizer step `step`."
     def finish(self) -> None: ...
 
 @runtime_checkable
