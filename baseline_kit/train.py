@@ -4,13 +4,13 @@
 
 # %% auto #0
 __all__ = ['ADAPTER_REGISTRIES', 'CHECKPOINT_KEYS', 'RESUME_MAY_DIFFER', 'TOKENIZER_FILE', 'CHECKPOINT_FILE', 'MODEL_FILE',
-           'tiny_text', 'tiny_experiment', 'adapter_class', 'resolve_adapter', 'resolve_device', 'autocast_dtype',
-           'run_dir_for', 'take_fraction', 'PreparedData', 'stream_fingerprint', 'prepare_data', 'build_optimizer',
-           'WarmupCosine', 'build_scheduler', 'CheckpointError', 'save_atomic', 'load_checkpoint', 'unwrap_state_dict',
-           'capture_rng', 'restore_rng', 'flatten', 'check_resume_compatible', 'evaluate', 'MetricsLog', 'Callback',
-           'in_notebook', 'render_loss_png', 'LiveLossPlot', 'TrainingDivergedError', 'Run', 'write_checkpoint', 'emit',
-           'check_finite', 'sample_text', 'run_evaluation', 'stop_on_interrupt', 'train_loop', 'find_resume_checkpoint',
-           'inference_config', 'RunResult', 'model_pipeline']
+           'tiny_text', 'tiny_experiment', 'adapter_class', 'resolve_adapter', 'resolve_device', 'cpu_has_native_bf16',
+           'autocast_dtype', 'run_dir_for', 'take_fraction', 'PreparedData', 'stream_fingerprint', 'prepare_data',
+           'build_optimizer', 'WarmupCosine', 'build_scheduler', 'CheckpointError', 'save_atomic', 'load_checkpoint',
+           'unwrap_state_dict', 'capture_rng', 'restore_rng', 'flatten', 'check_resume_compatible', 'evaluate',
+           'MetricsLog', 'Callback', 'in_notebook', 'render_loss_png', 'LiveLossPlot', 'TrainingDivergedError', 'Run',
+           'write_checkpoint', 'emit', 'check_finite', 'sample_text', 'run_evaluation', 'stop_on_interrupt',
+           'train_loop', 'find_resume_checkpoint', 'inference_config', 'RunResult', 'model_pipeline']
 
 # %% ../nbs/20_train.ipynb #c002
 import io
@@ -88,10 +88,15 @@ def resolve_device(name: str = "auto") -> torch.device:
         raise ConfigError("run.device", "mps requested but MPS is not available")
     return torch.device(name)
 
+def cpu_has_native_bf16() -> bool:
+    "Whether this CPU does bfloat16 arithmetic in hardware (AVX512-BF16 or AMX); elsewhere bf16 is emulated and slower."
+    return any(getattr(torch.cpu, name, lambda: False)() for name in ("_is_avx512_bf16_supported", "_is_amx_tile_supported"))
+
 def autocast_dtype(device: torch.device, precision: str) -> Optional[torch.dtype]:
-    "bfloat16 autocast where it helps (`auto`: CUDA GPUs with bf16 support), else `None` (full fp32)."
+    "bfloat16 autocast where it helps, else `None` (full fp32). `auto`: CUDA GPUs with bf16, and CPUs with native bf16."
     if precision == "bf16": return torch.bfloat16
     if precision == "auto" and device.type == "cuda" and torch.cuda.is_bf16_supported(): return torch.bfloat16
+    if precision == "auto" and device.type == "cpu" and cpu_has_native_bf16(): return torch.bfloat16
     return None
 
 # %% ../nbs/20_train.ipynb #c017

@@ -146,6 +146,8 @@ def main(args):
             ok = run["val_loss"] <= TARGETS["val_loss"] if args.steps >= 2000 else None
             print(f"{label}: {run['val_loss']:.4f}  [target <= {TARGETS['val_loss']} at 2000 steps] "
                   f"{verdict(ok) if ok is not None else 'n/a (fewer than 2000 steps)'}")
+            print(f"  (the 1.88 target is nanoGPT's README figure, a 20-random-batch estimate; this run's 20-batch estimate: "
+                  f"{run['val_loss_20_batches']:.4f})")
         print(f"data prep (load + char tokenizer + encode + split + windows): {run['data_prep_s']:.2f} s  "
               f"[target <= {TARGETS['data_prep_s']} s] {verdict(run['data_prep_s'] <= TARGETS['data_prep_s'])}")
         print(f"non-model time (data + other) of a step: {run['non_model_pct']:.2f}%  "

@@ -16,7 +16,7 @@ from torch import nn
 
 # %% ../../nbs/11_model_llama.ipynb #c003
 from ..config import LlamaDecoderConfig
-from .baseline_decoder import KVCache, attention_mask, context_start, init_gpt2_weights
+from .baseline_decoder import KVCache, attend, attention_mask, context_start, init_gpt2_weights
 from ..registry import MODELS
 
 # %% ../../nbs/11_model_llama.ipynb #c008
@@ -63,8 +63,7 @@ class GroupedQueryAttention(nn.Module):
         if cache is not None: k, v = cache.update(layer, k, v)  # now (B, K, S, D): the cached prefix plus these T
         if K != H:  # (B, K, S, D) -> (B, H, S, D): each key/value head repeated for the query heads of its group
             k, v = k.repeat_interleave(H // K, dim=1), v.repeat_interleave(H // K, dim=1)
-        y = F.scaled_dot_product_attention(q, k, v, attn_mask=attn_mask, is_causal=is_causal,
-                                           dropout_p=self.dropout if self.training else 0.0)
+        y = attend(q, k, v, attn_mask, is_causal, dropout_p=self.dropout if self.training else 0.0)  # SDPA, or bf16 on a CPU
         return self.proj_dropout(self.proj(y.transpose(1, 2).reshape(B, T, C)))
 
 # %% ../../nbs/11_model_llama.ipynb #c020
