@@ -20,25 +20,23 @@ import tempfile
 import time
 from pathlib import Path
 
-DATA = os.environ.get("TINY_SHAKESPEARE", "/work/shared/data/tinyshakespeare.txt")
 BATCH, SEQ = 12, 64
 TOKENS_PER_STEP = BATCH * SEQ
 WARMUP_STEPS = 20  # steady state: windows/iterations after this many steps (compile, allocator and cache warm-up)
 TARGETS = {"speed_ratio": 1.25, "val_loss": 1.88, "data_prep_s": 2.0, "non_model_pct": 5.0, "import_s": 1.0}
 
 
-def experiment(root: str, steps: int, model: str, compile: bool, precision: str, threads: int = 0):
-    "The nanoGPT CPU recipe as an `ExperimentConfig` (batch 12 x 64, 4 layers of 128, lr 1e-3 cosine to 1e-4)."
-    from baseline_kit.config import (BaselineDecoderConfig, CharTokenizerConfig, ExperimentConfig, HoldoutSplitConfig,
-                                     LlamaDecoderConfig, LocalTextDatasetConfig, LoggingConfig, RunConfig, TrainConfig)
-    model_config = (BaselineDecoderConfig if model == "baseline_decoder" else LlamaDecoderConfig)(d_model=128, n_heads=4, layers=4, dropout=0.0)
-    return ExperimentConfig(
-        run=RunConfig(name="bench", artifacts_root=root, device="cpu", seed=1337, overwrite=True),
-        dataset=LocalTextDatasetConfig(path=DATA), tokenizer=CharTokenizerConfig(), model=model_config,
-        train=TrainConfig(max_steps=steps, batch_size=BATCH, seq_len=SEQ, stride=1, learning_rate=1e-3, min_learning_rate=1e-4,
-                          warmup_steps=100, beta2=0.99, weight_decay=0.1, grad_clip=1.0, eval_interval=250, eval_batches=20,
-                          log_interval=10, checkpoint_interval=max(steps, 1), live_plot=False, compile=compile, precision=precision),
-        split=HoldoutSplitConfig(train_fraction=0.9), logging=LoggingConfig(provider="console"))
+def experiment(root: str, steps: int, model: str, compile: bool, precision: str):
+    "The `tiny_shakespeare` experiment (nanoGPT's CPU recipe) for `steps` steps, in `root`, without samples or extra checkpoints."
+    from dataclasses import replace
+    from baseline_kit.config import LlamaDecoderConfig
+    from baseline_kit.experiments import get_experiment
+    config = get_experiment("tiny_shakespeare")  # data from $BASELINE_KIT_CACHE, downloaded there if missing
+    model_config = config.model if model == "baseline_decoder" else LlamaDecoderConfig(d_model=128, n_heads=4, layers=4, dropout=0.0)
+    assert (config.train.batch_size, config.train.seq_len) == (BATCH, SEQ)
+    return replace(config, run=replace(config.run, name="bench", artifacts_root=root, device="cpu", overwrite=True), model=model_config,
+                   train=replace(config.train, max_steps=steps, checkpoint_interval=max(steps, 1), sample_tokens=0, live_plot=False,
+                                 compile=compile, precision=precision))
 
 
 def child(args):
