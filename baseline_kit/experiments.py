@@ -4,11 +4,12 @@
 
 # %% auto #0
 __all__ = ['EXPERIMENTS', 'TINY_SHAKESPEARE_URL', 'TINY_SHAKESPEARE_SHA256', 'get_experiment', 'tiny_shakespeare_dataset',
-           'tiny_shakespeare', 'tiny_shakespeare_bpe']
+           'tiny_shakespeare', 'tiny_shakespeare_bpe', 'tiny_shakespeare_llama']
 
 # %% ../nbs/07_experiments.ipynb #c002
 from .config import (BaselineDecoderConfig, BPETokenizerConfig, CharTokenizerConfig, ExperimentConfig,
-                                 HoldoutSplitConfig, LocalTextDatasetConfig, LoggingConfig, RunConfig, TrainConfig)
+                                 HoldoutSplitConfig, LlamaDecoderConfig, LocalTextDatasetConfig, LoggingConfig, RunConfig,
+                                 TrainConfig)
 from .registry import Registry
 
 # %% ../nbs/07_experiments.ipynb #c005
@@ -47,4 +48,13 @@ def tiny_shakespeare_bpe() -> ExperimentConfig:
     config.tokenizer = BPETokenizerConfig(base_vocab_size=8192, num_special_tokens=1)
     config.model.dropout = 0.1  # BPE on 1 MB overfits quickly
     config.train.seq_len, config.train.stride, config.train.learning_rate = 128, 8, 6e-4
+    return config
+
+# %% ../nbs/07_experiments.ipynb #c013
+@EXPERIMENTS.register("tiny_shakespeare_llama")
+def tiny_shakespeare_llama() -> ExperimentConfig:
+    "The tiny_shakespeare recipe with the Llama-style model of the same size."
+    config = tiny_shakespeare()
+    config.run.name = "tiny_shakespeare_llama"
+    config.model = LlamaDecoderConfig(d_model=128, n_heads=4, layers=4, dropout=0.0)
     return config

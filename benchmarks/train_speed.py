@@ -1,6 +1,6 @@
 """Training speed and quality of the kit on nanoGPT's CPU "baby GPT" recipe (tiny Shakespeare, char level).
 
-    python benchmarks/train_speed.py                      # 2000 steps: tokens/s, val loss, data prep, overhead, import
+    python benchmarks/train_speed.py                      # both models, 2000 steps: tokens/s, val loss, data prep, overhead, import
     python benchmarks/train_speed.py --steps 300 --skip-eval
     NANOGPT_DIR=/path/to/nanoGPT python benchmarks/train_speed.py --steps 300 --skip-eval   # + ratio to nanoGPT
 
@@ -46,7 +46,7 @@ def child(args):
     if args.threads: torch.set_num_threads(args.threads)
     from baseline_kit.train import model_pipeline, prepare_data
     with tempfile.TemporaryDirectory() as root:
-        config = experiment(root, args.steps, args.model, args.compile, args.precision)
+        config = experiment(root, args.steps, args.models, args.compile, args.precision)
         prep = prepare_data(config).seconds  # the same preparation model_pipeline does, timed on its own
         start = time.perf_counter()
         result = model_pipeline(config)
@@ -75,8 +75,8 @@ def child(args):
     print("RESULT " + json.dumps(out), flush=True)
 
 
-def run_ours(args, steps: int, skip_eval: bool) -> dict:
-    cmd = [sys.executable, __file__, "--child", "--steps", str(steps), "--model", args.model, "--precision", args.precision,
+def run_ours(args, model: str, steps: int, skip_eval: bool) -> dict:
+    cmd = [sys.executable, __file__, "--child", "--steps", str(steps), "--models", model, "--precision", args.precision,
            "--threads", str(args.threads)] + (["--compile"] if args.compile else []) + (["--skip-eval"] if skip_eval else [])
     proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "BASELINE_KIT_PROGRESS": "0"})
     line = next((l for l in proc.stdout.splitlines() if l.startswith("RESULT ")), None)
@@ -107,51 +107,52 @@ def import_seconds(module: str = "baseline_kit", repeats: int = 3) -> float:
 def verdict(ok: bool) -> str: return "PASS" if ok else "FAIL"
 
 
-def main(args):
-    results = {}
-    nanogpt_dir = os.environ.get("NANOGPT_DIR")
-    if nanogpt_dir:
-        print(f"alternating kit / nanoGPT, {args.pairs} pairs of {args.pair_steps} steps ...", flush=True)
-        ours, theirs = [], []
-        for pair in range(args.pairs):
-            first, second = ("kit", "nanogpt") if pair % 2 == 0 else ("nanogpt", "kit")
-            for who in (first, second):
-                r = run_ours(args, args.pair_steps, skip_eval=True) if who == "kit" else run_nanogpt(nanogpt_dir, args.pair_steps)
-                (ours if who == "kit" else theirs).append(r)
-                print(f"  pair {pair + 1} {who:8s} {r['ms_per_step']:6.2f} ms/step  {r['tokens_per_sec']:8.0f} tokens/s", flush=True)
-        ratios = [o["tokens_per_sec"] / t["tokens_per_sec"] for o, t in zip(ours, theirs)]
-        results.update(nanogpt_ms=statistics.median(t["ms_per_step"] for t in theirs), kit_pair_ms=statistics.median(o["ms_per_step"] for o in ours),
-                       speed_ratio=statistics.median(ratios))
-        print(f"nanoGPT {results['nanogpt_ms']:.2f} ms/step, kit {results['kit_pair_ms']:.2f} ms/step; "
-              f"per-pair ratios {', '.join(f'{r:.2f}' for r in ratios)}", flush=True)
-    if args.steps:
-        print(f"kit run: {args.steps} steps, model={args.model}, precision={args.precision}, compile={args.compile} ...", flush=True)
-        run = run_ours(args, args.steps, skip_eval=args.skip_eval)
-        results.update(run=run)
-    results["import_s"] = import_seconds("baseline_kit")
-    results["import_train_s"] = import_seconds("baseline_kit.train")
+def speed_pairs(args, model: str, nanogpt_dir: str) -> dict:
+    "Alternate kit and nanoGPT runs (`args.pairs` pairs, order swapped every pair); median tokens/s ratio."
+    print(f"[{model}] alternating kit / nanoGPT, {args.pairs} pairs of {args.pair_steps} steps ...", flush=True)
+    ours, theirs = [], []
+    for pair in range(args.pairs):
+        for who in (("kit", "nanogpt") if pair % 2 == 0 else ("nanogpt", "kit")):
+            r = run_ours(args, model, args.pair_steps, skip_eval=True) if who == "kit" else run_nanogpt(nanogpt_dir, args.pair_steps)
+            (ours if who == "kit" else theirs).append(r)
+            print(f"  pair {pair + 1} {who:8s} {r['ms_per_step']:6.2f} ms/step  {r['tokens_per_sec']:8.0f} tokens/s", flush=True)
+    ratios = [o["tokens_per_sec"] / t["tokens_per_sec"] for o, t in zip(ours, theirs)]
+    return {"nanogpt_ms": statistics.median(t["ms_per_step"] for t in theirs), "kit_ms": statistics.median(o["ms_per_step"] for o in ours),
+            "ratios": ratios, "speed_ratio": statistics.median(ratios)}
 
-    print("\n== results ==")
-    if "speed_ratio" in results:
-        print(f"speed vs nanoGPT (median of per-pair tokens/s ratios): {results['speed_ratio']:.2f}x  "
-              f"[target >= {TARGETS['speed_ratio']}x] {verdict(results['speed_ratio'] >= TARGETS['speed_ratio'])}")
-    if "run" in results:
-        run = results["run"]
-        print(f"tokens/s (steady state, steps > {WARMUP_STEPS}): {run['tokens_per_sec']:.0f} ({run['ms_per_step']:.2f} ms/step); "
-              f"warm-up/compile overhead {run['warmup_overhead_s']:.1f} s; run wall time {run['wall_s']:.1f} s")
-        if "val_loss" in run:
-            label = f"val loss at {args.steps} steps ({run['val_eval']})"
-            ok = run["val_loss"] <= TARGETS["val_loss"] if args.steps >= 2000 else None
-            print(f"{label}: {run['val_loss']:.4f}  [target <= {TARGETS['val_loss']} at 2000 steps] "
-                  f"{verdict(ok) if ok is not None else 'n/a (fewer than 2000 steps)'}")
-            print(f"  (the 1.88 target is nanoGPT's README figure, a 20-random-batch estimate; this run's 20-batch estimate: "
-                  f"{run['val_loss_20_batches']:.4f})")
-        print(f"data prep (load + char tokenizer + encode + split + windows): {run['data_prep_s']:.2f} s  "
-              f"[target <= {TARGETS['data_prep_s']} s] {verdict(run['data_prep_s'] <= TARGETS['data_prep_s'])}")
-        print(f"non-model time (data + other) of a step: {run['non_model_pct']:.2f}%  "
-              f"[target <= {TARGETS['non_model_pct']}%] {verdict(run['non_model_pct'] <= TARGETS['non_model_pct'])}")
-    print(f"import baseline_kit: {results['import_s']:.3f} s  [target <= {TARGETS['import_s']} s] "
-          f"{verdict(results['import_s'] <= TARGETS['import_s'])}   (import baseline_kit.train, torch included: {results['import_train_s']:.2f} s)")
+
+def report(model: str, steps: int, pairs: dict, run: dict):
+    "Print one model's results against the targets."
+    print(f"\n== {model} ==")
+    if pairs:
+        print(f"speed vs nanoGPT: median ratio {pairs['speed_ratio']:.2f}x (pairs {', '.join(f'{r:.2f}' for r in pairs['ratios'])}; "
+              f"nanoGPT {pairs['nanogpt_ms']:.2f} ms/step, kit {pairs['kit_ms']:.2f} ms/step)  "
+              f"[target >= {TARGETS['speed_ratio']}x] {verdict(pairs['speed_ratio'] >= TARGETS['speed_ratio'])}")
+    if not run: return
+    print(f"tokens/s (steady state, steps > {WARMUP_STEPS}): {run['tokens_per_sec']:.0f} ({run['ms_per_step']:.2f} ms/step); "
+          f"warm-up/compile overhead {run['warmup_overhead_s']:.1f} s; run wall time {run['wall_s']:.1f} s")
+    if "val_loss" in run:
+        ok = run["val_loss"] <= TARGETS["val_loss"] if steps >= 2000 else None
+        print(f"val loss at {steps} steps ({run['val_eval']}): {run['val_loss']:.4f}  [target <= {TARGETS['val_loss']} at 2000 steps] "
+              f"{verdict(ok) if ok is not None else 'n/a (fewer than 2000 steps)'}  (20-batch estimate during training: {run['val_loss_20_batches']:.4f})")
+    print(f"data prep (load + char tokenizer + encode + split + windows): {run['data_prep_s']:.2f} s  "
+          f"[target <= {TARGETS['data_prep_s']} s] {verdict(run['data_prep_s'] <= TARGETS['data_prep_s'])}")
+    print(f"non-model time (data + other) of a step: {run['non_model_pct']:.2f}%  "
+          f"[target <= {TARGETS['non_model_pct']}%] {verdict(run['non_model_pct'] <= TARGETS['non_model_pct'])}")
+
+
+def main(args):
+    results, nanogpt_dir = {}, os.environ.get("NANOGPT_DIR")
+    for model in args.models.split(","):
+        pairs = speed_pairs(args, model, nanogpt_dir) if nanogpt_dir else {}
+        if args.steps: print(f"[{model}] kit run: {args.steps} steps, precision={args.precision}, compile={args.compile} ...", flush=True)
+        run = run_ours(args, model, args.steps, skip_eval=args.skip_eval) if args.steps else {}
+        results[model] = {"pairs": pairs, "run": run}
+    results["import_s"], results["import_train_s"] = import_seconds("baseline_kit"), import_seconds("baseline_kit.train")
+    for model in args.models.split(","): report(model, args.steps, **results[model])
+    print(f"\nimport baseline_kit: {results['import_s']:.3f} s  [target <= {TARGETS['import_s']} s] {verdict(results['import_s'] <= TARGETS['import_s'])}"
+          f"   (import baseline_kit.train, torch included: {results['import_train_s']:.2f} s)")
+    if not nanogpt_dir: print("(set NANOGPT_DIR to a nanoGPT checkout with data/shakespeare_char prepared to measure the speed ratio)")
     print("(BPE-8k data prep: python benchmarks/data_prep.py)")
     if args.json: Path(args.json).write_text(json.dumps(results, indent=1))
 
@@ -159,7 +160,7 @@ def main(args):
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--steps", type=int, default=2000, help="steps of the main kit run (0: skip it)")
-    parser.add_argument("--model", choices=["baseline_decoder", "llama"], default="baseline_decoder")
+    parser.add_argument("--models", default="baseline_decoder,llama", help="comma-separated model adapters to measure")
     parser.add_argument("--compile", action="store_true", help="train with torch.compile (TrainConfig.compile)")
     parser.add_argument("--precision", choices=["auto", "fp32", "bf16"], default="auto", help="TrainConfig.precision")
     parser.add_argument("--threads", type=int, default=0, help="torch.set_num_threads (0: torch's default)")
