@@ -13,6 +13,7 @@ __all__ = ['ADAPTER_REGISTRIES', 'CHECKPOINT_KEYS', 'RESUME_MAY_DIFFER', 'TOKENI
            'train_loop', 'find_resume_checkpoint', 'inference_config', 'RunResult', 'model_pipeline']
 
 # %% ../nbs/20_train.ipynb #c002
+import hashlib
 import io
 import json
 import math
@@ -130,7 +131,6 @@ class PreparedData:
 
 def stream_fingerprint(*streams: torch.Tensor) -> str:
     "SHA-256 of token streams (their int64 bytes)."
-    import hashlib
     digest = hashlib.sha256()
     for s in streams: digest.update(len(s).to_bytes(8, "little")); digest.update(s.to(torch.int64).numpy().tobytes())
     return digest.hexdigest()
@@ -514,7 +514,7 @@ def _setup(config: ExperimentConfig):
     validate_experiment_config(config)
     run_dir = run_dir_for(config)
     for section in ADAPTER_REGISTRIES: adapter_class(section, getattr(config, section))  # unknown names fail now
-    device, resume_path = resolve_device(config.run.device), find_resume_checkpoint(config, run_dir_for(config))
+    device, resume_path = resolve_device(config.run.device), find_resume_checkpoint(config, run_dir)
     checkpoint, tokenizer = None, None
     if resume_path is not None:
         checkpoint = load_checkpoint(resume_path)
