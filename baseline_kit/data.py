@@ -17,11 +17,11 @@ from pathlib import Path
 from .config import HFTextDatasetConfig, LocalTextDatasetConfig
 from .registry import DATASETS
 
-# %% ../nbs/03_data.ipynb #c006
+# %% ../nbs/03_data.ipynb #c007
 class DataError(ValueError):
     "The input data is unusable (missing, empty, not text, too short); the message names the file or field."
 
-# %% ../nbs/03_data.ipynb #c008
+# %% ../nbs/03_data.ipynb #c009
 def cache_dir() -> Path:
     "The folder that holds downloaded data: `$BASELINE_KIT_CACHE` or `~/.cache/baseline_kit`."
     return Path(os.environ.get("BASELINE_KIT_CACHE") or Path.home() / ".cache" / "baseline_kit").expanduser()
@@ -33,7 +33,7 @@ def sha256_file(path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""): digest.update(block)
     return digest.hexdigest()
 
-# %% ../nbs/03_data.ipynb #c009
+# %% ../nbs/03_data.ipynb #c010
 def download(url: str, dest, sha256: str = None) -> Path:
     "Download `url` to `dest` atomically; with `sha256`, a mismatch raises `DataError` and leaves nothing behind."
     dest = Path(dest)
@@ -50,7 +50,7 @@ def download(url: str, dest, sha256: str = None) -> Path:
         if os.path.exists(tmp): os.remove(tmp)
     return dest
 
-# %% ../nbs/03_data.ipynb #c011
+# %% ../nbs/03_data.ipynb #c012
 def resolve_data_file(path: str, url: str = None, sha256: str = None) -> Path:
     "The local file for `path`, downloading `url` into `cache_dir()` when needed; verifies `sha256` if given."
     candidate = Path(path).expanduser()
@@ -64,7 +64,7 @@ def resolve_data_file(path: str, url: str = None, sha256: str = None) -> Path:
         raise DataError(f"dataset.sha256: {candidate} has sha256 {got}, expected {sha256}; delete it to download again")
     return candidate
 
-# %% ../nbs/03_data.ipynb #c018
+# %% ../nbs/03_data.ipynb #c019
 def read_text_file(path, encoding: str = "utf-8") -> str:
     "Read a text file, with a `DataError` for a missing file, a folder, an empty file or bytes that are not text."
     path = Path(path)
@@ -78,7 +78,7 @@ def read_text_file(path, encoding: str = "utf-8") -> str:
         raise DataError(f"dataset.path: {path} is not valid {encoding} (byte {e.start}); set dataset.encoding") from None
     except LookupError: raise DataError(f"dataset.encoding: unknown encoding {encoding!r}") from None
 
-# %% ../nbs/03_data.ipynb #c021
+# %% ../nbs/03_data.ipynb #c022
 @DATASETS.register("local_text")
 class LocalTextDataset:
     "A text file on disk; `segment_delimiter` cuts it into documents."
@@ -93,12 +93,12 @@ class LocalTextDataset:
         if not documents: raise DataError(f"dataset.path: {path} has no text between the segment delimiters")
         return documents
 
-# %% ../nbs/03_data.ipynb #c024
+# %% ../nbs/03_data.ipynb #c025
 def _is_saved_dataset(path: Path) -> bool:
     "Whether `path` is a folder written by `save_to_disk` (a Dataset or a DatasetDict)."
     return path.is_dir() and any((path / name).exists() for name in ("state.json", "dataset_dict.json"))
 
-# %% ../nbs/03_data.ipynb #c025
+# %% ../nbs/03_data.ipynb #c026
 @DATASETS.register("hf_text")
 class HFTextDataset:
     "The `text_field` column of a Hugging Face dataset split."

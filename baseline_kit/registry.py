@@ -10,7 +10,13 @@ class UnknownNameError(KeyError):
     "A registry lookup failed; the message lists the names that are available."
     def __str__(self): return str(self.args[0])  # KeyError would wrap the message in quotes
 
-# %% ../nbs/00_registry.ipynb #c005
+# %% ../nbs/00_registry.ipynb #c006
+def _same_definition(old, new) -> bool:
+    "Whether `new` is a re-definition of `old` (same qualified name), as when a notebook cell runs again."
+    name = lambda o: getattr(o, "__qualname__", None)
+    return name(old) is not None and name(old) == name(new)
+
+# %% ../nbs/00_registry.ipynb #c007
 class Registry:
     "A named table of adapters (or config types) keyed by string."
     def __init__(self, kind: str):  # what the entries are, used in error messages ("dataset", "model", ...)
@@ -20,7 +26,8 @@ class Registry:
         "Register `obj` under `name`; without `obj`, return a decorator."
         if obj is None: return lambda o: self.register(name, o, overwrite=overwrite)
         if not isinstance(name, str) or not name: raise ValueError(f"{self.kind} names must be non-empty strings, got {name!r}")
-        if name in self._entries and not overwrite and self._entries[name] is not obj:
+        old = self._entries.get(name)
+        if old is not None and not overwrite and old is not obj and not _same_definition(old, obj):
             raise ValueError(f"{self.kind} {name!r} is already registered; pass overwrite=True to replace it")
         self._entries[name] = obj
         return obj
@@ -35,7 +42,7 @@ class Registry:
     def __contains__(self, name): return name in self._entries
     def __repr__(self): return f"Registry({self.kind!r}: {', '.join(self.names())})"
 
-# %% ../nbs/00_registry.ipynb #c011
+# %% ../nbs/00_registry.ipynb #c013
 DATASETS = Registry("dataset")
 TOKENIZERS = Registry("tokenizer")
 MODELS = Registry("model")
