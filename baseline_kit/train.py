@@ -24,7 +24,7 @@ import tempfile
 import threading
 import time
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -44,8 +44,12 @@ from .tokenization import write_json_atomic
 
 # %% ../nbs/20_train.ipynb #c005
 # Importing the built-in adapters registers them.
-import baseline_kit.data, baseline_kit.dataloaders, baseline_kit.loggers, baseline_kit.tokenization
-import baseline_kit.models.baseline_decoder, baseline_kit.models.llama
+import baseline_kit.data
+import baseline_kit.dataloaders
+import baseline_kit.loggers
+import baseline_kit.models.baseline_decoder
+import baseline_kit.models.llama
+import baseline_kit.tokenization
 
 # %% ../nbs/20_train.ipynb #c008
 def tiny_text(lines: int = 400, seed: int = 0) -> str:
@@ -484,7 +488,6 @@ def find_resume_checkpoint(config: ExperimentConfig, run_dir: Path) -> Optional[
 # %% ../nbs/20_train.ipynb #c068
 def inference_config(config: ExperimentConfig, data: PreparedData) -> dict:
     "The contents of `inference_config.json`: how to rebuild the model and tokenizer of a run."
-    from dataclasses import asdict
     return {"format_version": 1, "kit_version": __version__, "model": asdict(config.model),
             "vocab_size": data.tokenizer.vocab_size, "seq_len": config.train.seq_len,
             "tokenizer": {"name": config.tokenizer.name, "file": TOKENIZER_FILE}, "eot_id": data.tokenizer.eot_id,
@@ -548,8 +551,8 @@ def _write_run_files(config: ExperimentConfig, run_dir: Path, checkpoint, data) 
     metrics = MetricsLog(run_dir / "metrics.jsonl")
     if checkpoint is None:  # a fresh start (possibly run.overwrite): nothing of an older run may be mistaken for this one
         for name in (CHECKPOINT_FILE, MODEL_FILE, "metrics.jsonl", "wandb_run_id.txt"): (run_dir / name).unlink(missing_ok=True)
-        data.tokenizer.save(run_dir / TOKENIZER_FILE)
     else: metrics.truncate_after(checkpoint["step"])
+    if checkpoint is None or not (run_dir / TOKENIZER_FILE).exists(): data.tokenizer.save(run_dir / TOKENIZER_FILE)
     write_json_atomic(run_dir / "run_config.json", config.to_dict())
     write_json_atomic(run_dir / "inference_config.json", inference_config(config, data))
     return metrics
