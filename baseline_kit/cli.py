@@ -10,15 +10,13 @@ __all__ = ['COMMANDS', 'parse_override', 'apply_overrides', 'resolve_experiment'
 import argparse
 import json
 import sys
-from dataclasses import asdict
-from pathlib import Path
 
 # %% ../nbs/40_cli.ipynb #c003
 from .config import KEY_FIELDS, ConfigError, ExperimentConfig, experiment_from_dict, load_config
 from .data import DataError
 from .experiments import EXPERIMENTS, get_experiment
 from .registry import DATASETS, LOGGERS, MODELS, SPLITS, TOKENIZERS, UnknownNameError
-from .train import CheckpointError, TrainingDivergedError, in_notebook, model_pipeline
+from .train import CheckpointError, TrainingDivergedError, model_pipeline
 
 # %% ../nbs/40_cli.ipynb #c006
 def parse_override(text: str) -> tuple[str, str, object]:

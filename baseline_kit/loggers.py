@@ -6,7 +6,6 @@
 __all__ = ['format_metrics', 'ConsoleSession', 'ConsoleLogger', 'WandbSession', 'WandbLogger']
 
 # %% ../nbs/06_loggers.ipynb #c002
-import math
 import os
 import sys
 import uuid
@@ -15,7 +14,6 @@ from pathlib import Path
 # %% ../nbs/06_loggers.ipynb #c003
 from .config import LoggingConfig
 from .registry import LOGGERS
-from .types import LoggerAdapter, LoggerSession
 
 # %% ../nbs/06_loggers.ipynb #c007
 def format_metrics(metrics: dict) -> str:

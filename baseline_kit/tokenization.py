@@ -17,7 +17,6 @@ from typing import Optional, Sequence
 # %% ../nbs/04_tokenization.ipynb #c003
 from .config import BPETokenizerConfig, CharTokenizerConfig
 from .registry import TOKENIZERS
-from .types import TokenizerAdapter
 
 # %% ../nbs/04_tokenization.ipynb #c006
 def fingerprint(settings: dict, documents: Sequence[str]) -> str:
