@@ -19,23 +19,29 @@ from .registry import DATASETS, LOGGERS, MODELS, SPLITS, TOKENIZERS, UnknownName
 from .train import CheckpointError, TrainingDivergedError, model_pipeline
 
 # %% ../nbs/40_cli.ipynb #c006
-def parse_override(text: str) -> tuple[str, str, object]:
-    "`'train.seq_len=128'` → `('train', 'seq_len', 128)`."
+def parse_override(text: str) -> tuple[str, str, object, str]:
+    "`'train.seq_len=128'` → `('train', 'seq_len', 128, '128')`: the JSON value and the raw text."
     key, sep, raw = text.partition("=")
     section, dot, name = key.strip().partition(".")
     if not sep or not dot or not section or not name: raise ConfigError(key or text, "overrides look like section.field=value")
     try: value = json.loads(raw)
     except json.JSONDecodeError: value = raw
-    return section, name, value
+    return section, name, value, raw
 
 def apply_overrides(config: ExperimentConfig, overrides: list) -> ExperimentConfig:
     "A validated copy of `config` with `section.field=value` overrides applied."
-    data = config.to_dict()
-    for section, name, value in map(parse_override, overrides):
+    data, parsed = config.to_dict(), [parse_override(o) for o in overrides]
+    for section, name, value, raw in parsed:
         if section not in data: raise ConfigError(section, f"unknown section; sections are: {', '.join(data)}")
         if KEY_FIELDS.get(section) == name and data[section].get(name) != value: data[section] = {}
         data[section][name] = value
-    return experiment_from_dict(data)
+    while True:
+        try: return experiment_from_dict(data)
+        except ConfigError as e:  # `run.name=2024` means the string "2024" when the field wants a string
+            wants_text = "str" in str(e).split(", got")[0]  # a type error on a text field, not a bad value
+            retry = next(((s, n, raw) for s, n, v, raw in parsed if e.field == f"{s}.{n}" and wants_text and data[s][n] != raw), None)
+            if retry is None: raise
+            data[retry[0]][retry[1]] = retry[2]
 
 # %% ../nbs/40_cli.ipynb #c008
 def resolve_experiment(spec: str) -> ExperimentConfig:

@@ -549,6 +549,7 @@ def _write_run_files(config: ExperimentConfig, run_dir: Path, checkpoint, data) 
     "Create the run folder with run_config.json, inference_config.json and the tokenizer; prepare metrics.jsonl."
     run_dir.mkdir(parents=True, exist_ok=True)
     metrics = MetricsLog(run_dir / "metrics.jsonl")
+    for stale in run_dir.glob(".*.tmp"): stale.unlink()  # temporary files of a write that a crash cut short
     if checkpoint is None:  # a fresh start (possibly run.overwrite): nothing of an older run may be mistaken for this one
         for name in (CHECKPOINT_FILE, MODEL_FILE, "metrics.jsonl", "wandb_run_id.txt"): (run_dir / name).unlink(missing_ok=True)
     else: metrics.truncate_after(checkpoint["step"])
