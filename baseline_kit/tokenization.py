@@ -65,10 +65,11 @@ class FittedTokenizer:
         previous = None
         if saved is not None and saved.is_file():
             try: previous = type(self).load(saved)
-            except (OSError, ValueError, KeyError, Exception): previous = None  # unreadable: retrain and overwrite
-        if previous is not None and previous.fingerprint == wanted: self._adopt(previous)
+            except Exception: previous = None  # unreadable or from another version: retrain and overwrite it
+        self.reused = previous is not None and previous.fingerprint == wanted
+        if self.reused: self._adopt(previous)
         else: self._train(documents)
-        self.fingerprint, self.reused = wanted, previous is not None and previous.fingerprint == wanted
+        self.fingerprint = wanted
         if saved is not None and not self.reused: self.save(saved)
         return self
 
