@@ -32,8 +32,8 @@ class ConsoleSession:
 
     def log(self, metrics: dict, step: int):
         if step > self.step: self.bar.update(step - self.step); self.step = step
-        shown = {k.split("/")[-1]: v for k, v in metrics.items() if k.startswith("train/")}
-        if shown: self.bar.set_postfix(shown, refresh=False)
+        shown = {name: metrics[f"train/{name}"] for name in ("loss", "lr", "tokens_per_sec") if f"train/{name}" in metrics}
+        if shown: self.bar.set_postfix_str(format_metrics(shown), refresh=False)
         numbers = {k: v for k, v in metrics.items() if isinstance(v, (int, float))}
         if any(k.startswith("val/") for k in metrics): self.bar.write(f"step {step}: {format_metrics(numbers)}", file=self.file)
         if "sample" in metrics: self.bar.write(f"sample at step {step}:\n{metrics['sample']}", file=self.file)
