@@ -19,8 +19,8 @@ import torch
 from .config import CONFIG_TYPES, ExperimentConfig, section_from_dict
 from .generation import generate_ids
 from .registry import TOKENIZERS
-from .train import (CHECKPOINT_FILE, CheckpointError, adapter_class, autocast_dtype, evaluate, load_checkpoint,
-                                prepare_data, resolve_device, unwrap_state_dict)
+from .train import (CHECKPOINT_FILE, CheckpointError, autocast_dtype, evaluate, load_checkpoint, prepare_data,
+                                resolve_adapter, resolve_device, unwrap_state_dict)
 
 # %% ../nbs/30_inference.ipynb #c007
 @dataclass
@@ -53,10 +53,10 @@ def load_run(run_dir, device: str = "auto") -> LoadedRun:
     info = json.loads(info_path.read_text(encoding="utf-8"))
     model_config = section_from_dict(CONFIG_TYPES["model"].get(info["model"]["name"]), info["model"], "model")
     tokenizer = TOKENIZERS.get(info["tokenizer"]["name"]).load(run_dir / info["tokenizer"]["file"])
-    model = adapter_class("model", model_config)(model_config).build(info["vocab_size"], info["seq_len"])
-    weights = run_dir / info["weights"]
+    model = resolve_adapter("model", model_config).build(info["vocab_size"], info["seq_len"])
+    weights, checkpoint = run_dir / info["weights"], run_dir / info.get("checkpoint", CHECKPOINT_FILE)
     if weights.is_file(): state = torch.load(weights, map_location="cpu", weights_only=True)
-    elif (run_dir / info.get("checkpoint", CHECKPOINT_FILE)).is_file(): state = load_checkpoint(run_dir / info.get("checkpoint", CHECKPOINT_FILE))["model"]
+    elif checkpoint.is_file(): state = load_checkpoint(checkpoint)["model"]
     else: raise CheckpointError(f"no weights in {run_dir}: neither {info['weights']} nor a checkpoint")
     model.load_state_dict(unwrap_state_dict(state))
     device = resolve_device(device)

@@ -40,7 +40,7 @@ from .data import DataError
 from .dataloaders import WindowLoader, tokenize_documents
 from .generation import generate_ids
 from .registry import DATASETS, LOGGERS, MODELS, SPLITS, TOKENIZERS, UnknownNameError
-from .tokenization import write_json_atomic
+from .tokenization import write_json_atomic, write_text_atomic
 
 # %% ../nbs/20_train.ipynb #c005
 # Importing the built-in adapters registers them.
@@ -278,10 +278,7 @@ class MetricsLog:
 
     def truncate_after(self, step: int):
         kept = [r for r in self.read() if r.get("step", 0) <= step]
-        text = "".join(json.dumps(r) + "\n" for r in kept)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f: f.write(text)
-        os.replace(tmp, self.path)
+        write_text_atomic(self.path, "".join(json.dumps(r) + "\n" for r in kept))
 
 # %% ../nbs/20_train.ipynb #c048
 class Callback:
