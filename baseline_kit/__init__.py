@@ -14,7 +14,7 @@ LAZY_NAMES = {
     "ExperimentConfig": "config", "ConfigError": "config", "validate_experiment_config": "config", "load_config": "config",
     "register_config_type": "config", "DATASETS": "registry", "TOKENIZERS": "registry", "MODELS": "registry",
     "SPLITS": "registry", "LOGGERS": "registry", "get_experiment": "experiments", "EXPERIMENTS": "experiments",
-    "model_pipeline": "train", "Callback": "train", "load_run": "inference", "evaluate_run": "inference",
+    "model_pipeline": "train", "Callback": "callbacks", "load_run": "inference", "evaluate_run": "inference",
 }
 
 def __getattr__(name: str):

@@ -7,8 +7,9 @@ __all__ = []
 
 # %% ../nbs/41_main.ipynb #c002
 from .cli import main
-from .train import in_notebook
+from .runtime import in_notebook
 
 # %% ../nbs/41_main.ipynb #c004
 #| eval: false
-if __name__ == "__main__" and not in_notebook(): main()  # a notebook's __name__ is "__main__" too: don't parse its argv
+if __name__ == "__main__" and not in_notebook():  # a notebook's __name__ is "__main__" too: don't parse its argv
+    main()

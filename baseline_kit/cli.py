@@ -10,40 +10,42 @@ __all__ = ['COMMANDS', 'parse_override', 'apply_overrides', 'resolve_experiment'
 import argparse
 import json
 import sys
+from typing import Any, get_type_hints
 
 # %% ../nbs/40_cli.ipynb #c003
-from .config import KEY_FIELDS, ConfigError, ExperimentConfig, experiment_from_dict, load_config
-from .data import DataError
+from .config import (KEY_FIELDS, ConfigError, ExperimentConfig, experiment_from_dict, load_config,
+                                 section_class, value_from_text)
 from .experiments import EXPERIMENTS, get_experiment
 from .registry import DATASETS, LOGGERS, MODELS, SPLITS, TOKENIZERS, UnknownNameError
-from .train import CheckpointError, TrainingDivergedError, model_pipeline
+from .types import KitError
 
 # %% ../nbs/40_cli.ipynb #c006
-def parse_override(text: str) -> tuple[str, str, object, str]:
-    "`'train.seq_len=128'` → `('train', 'seq_len', 128, '128')`: the JSON value and the raw text."
+def parse_override(text: str) -> tuple[str, str, str]:
+    "`'train.seq_len=128'` → `('train', 'seq_len', '128')`."
     key, sep, raw = text.partition("=")
     section, dot, name = key.strip().partition(".")
-    if not sep or not dot or not section or not name: raise ConfigError(key or text, "overrides look like section.field=value")
-    try: value = json.loads(raw)
-    except json.JSONDecodeError: value = raw
-    return section, name, value, raw
+    if not sep or not dot or not section or not name:
+        raise ConfigError(key or text, "overrides look like section.field=value")
+    return section, name, raw
 
-def apply_overrides(config: ExperimentConfig, overrides: list) -> ExperimentConfig:
-    "A validated copy of `config` with `section.field=value` overrides applied."
-    data, parsed = config.to_dict(), [parse_override(o) for o in overrides]
-    for section, name, value, raw in parsed:
-        if section not in data: raise ConfigError(section, f"unknown section; sections are: {', '.join(data)}")
-        if KEY_FIELDS.get(section) == name and data[section].get(name) != value: data[section] = {}
+def apply_overrides(
+    config: ExperimentConfig,  # the experiment to change
+    overrides: list,  # `section.field=value` texts
+) -> ExperimentConfig:
+    "A validated copy of `config` with the overrides applied."
+    data = config.to_dict()
+    parsed = sorted((parse_override(o) for o in overrides), key=lambda o: KEY_FIELDS.get(o[0]) != o[1])
+    for section, name, raw in parsed:
+        if section not in data:
+            raise ConfigError(section, f"unknown section; sections are: {', '.join(data)}")
+        annotation = get_type_hints(section_class(section, data[section])).get(name, Any)
+        value = value_from_text(raw, annotation, f"{section}.{name}")
+        if KEY_FIELDS.get(section) == name and data[section].get(name) != value:
+            data[section] = {}
         data[section][name] = value
-    while True:
-        try: return experiment_from_dict(data)
-        except ConfigError as e:  # `run.name=2024` means the string "2024" when the field wants a string
-            wants_text = "str" in str(e).split(", got")[0]  # a type error on a text field, not a bad value
-            retry = next(((s, n, raw) for s, n, v, raw in parsed if e.field == f"{s}.{n}" and wants_text and data[s][n] != raw), None)
-            if retry is None: raise
-            data[retry[0]][retry[1]] = retry[2]
+    return experiment_from_dict(data)
 
-# %% ../nbs/40_cli.ipynb #c008
+# %% ../nbs/40_cli.ipynb #c010
 def resolve_experiment(spec: str) -> ExperimentConfig:
     "A registered experiment name, or the path of a JSON config file."
     if spec in EXPERIMENTS or not spec.endswith(".json"):
@@ -51,7 +53,7 @@ def resolve_experiment(spec: str) -> ExperimentConfig:
         except UnknownNameError as e: raise ConfigError("experiment", f"{e} (or pass a .json config file)") from None
     return load_config(spec)
 
-# %% ../nbs/40_cli.ipynb #c010
+# %% ../nbs/40_cli.ipynb #c012
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="baseline-kit", description="Train and use small decoder-only language models.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -74,8 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("list", help="list experiments and adapters")
     return parser
 
-# %% ../nbs/40_cli.ipynb #c012
+# %% ../nbs/40_cli.ipynb #c014
 def train_command(args):
+    from baseline_kit.train import model_pipeline  # the training loop is imported only to train
     overrides = list(args.overrides) + (["run.resume_from_checkpoint=auto"] if args.resume else []) + (["run.overwrite=true"] if args.overwrite else [])
     config = apply_overrides(resolve_experiment(args.experiment), overrides)
     if args.print_config: print(config.to_json()); return
@@ -97,14 +100,17 @@ def list_command(args):
     print("experiments: " + ", ".join(EXPERIMENTS.names()))
     for registry in (DATASETS, TOKENIZERS, MODELS, SPLITS, LOGGERS): print(f"{registry.kind}s: " + ", ".join(registry.names()))
 
-# %% ../nbs/40_cli.ipynb #c014
+# %% ../nbs/40_cli.ipynb #c016
 COMMANDS = {"train": train_command, "generate": generate_command, "evaluate": evaluate_command, "list": list_command}
 
 def main(argv=None) -> None:
     "Entry point of the `baseline-kit` command."
     args = build_parser().parse_args(argv)
-    try: COMMANDS[args.command](args)
-    except (ConfigError, DataError, CheckpointError, TrainingDivergedError, FileNotFoundError) as e:
-        print(f"baseline-kit: error: {e}", file=sys.stderr); raise SystemExit(2)
+    try:
+        COMMANDS[args.command](args)
+    except (KitError, FileNotFoundError) as e:
+        print(f"baseline-kit: error: {e}", file=sys.stderr)
+        raise SystemExit(2)
     except KeyboardInterrupt as e:
-        print(f"baseline-kit: {e or 'interrupted'}", file=sys.stderr); raise SystemExit(130)
+        print(f"baseline-kit: {e or 'interrupted'}", file=sys.stderr)
+        raise SystemExit(130)

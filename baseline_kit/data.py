@@ -9,16 +9,17 @@ __all__ = ['DataError', 'cache_dir', 'sha256_file', 'download', 'resolve_data_fi
 # %% ../nbs/03_data.ipynb #c002
 import hashlib
 import os
-import tempfile
 import urllib.request
 from pathlib import Path
 
 # %% ../nbs/03_data.ipynb #c003
 from .config import HFTextDatasetConfig, LocalTextDatasetConfig
+from .files import atomic_write
 from .registry import DATASETS
+from .types import KitError
 
 # %% ../nbs/03_data.ipynb #c007
-class DataError(ValueError):
+class DataError(KitError, ValueError):
     "The input data is unusable (missing, empty, not text, too short); the message names the file or field."
 
 # %% ../nbs/03_data.ipynb #c009
@@ -34,21 +35,26 @@ def sha256_file(path) -> str:
     return digest.hexdigest()
 
 # %% ../nbs/03_data.ipynb #c010
-def download(url: str, dest, sha256: str = None) -> Path:
+def download(
+    url: str,  # http(s) address of the file
+    dest,  # where to keep it
+    sha256: str = None,  # expected hex SHA-256 of its bytes
+) -> Path:
     "Download `url` to `dest` atomically; with `sha256`, a mismatch raises `DataError` and leaves nothing behind."
-    dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+    digest = hashlib.sha256()
+
+    def fetch(out):
+        with urllib.request.urlopen(url, timeout=60) as response:
+            for block in iter(lambda: response.read(1 << 20), b""):
+                digest.update(block)
+                out.write(block)
+        if sha256 is not None and digest.hexdigest() != sha256:
+            raise DataError(f"checksum mismatch for {url}: expected sha256 {sha256}, got {digest.hexdigest()}")
+
     try:
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=60) as response:
-            for block in iter(lambda: response.read(1 << 20), b""): out.write(block)
-        if sha256 is not None and (got := sha256_file(tmp)) != sha256:
-            raise DataError(f"checksum mismatch for {url}: expected sha256 {sha256}, got {got}")
-        os.replace(tmp, dest)
-    except OSError as e: raise DataError(f"could not download {url} to {dest}: {e}") from e
-    finally:
-        if os.path.exists(tmp): os.remove(tmp)
-    return dest
+        return atomic_write(dest, fetch)
+    except OSError as e:
+        raise DataError(f"could not download {url} to {dest}: {e}") from e
 
 # %% ../nbs/03_data.ipynb #c012
 def resolve_data_file(path: str, url: str = None, sha256: str = None) -> Path:

@@ -6,8 +6,6 @@
 __all__ = ['LoadedRun', 'load_run', 'evaluate_run']
 
 # %% ../nbs/30_inference.ipynb #c002
-import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -16,11 +14,14 @@ from typing import Optional
 import torch
 
 # %% ../nbs/30_inference.ipynb #c004
-from .config import CONFIG_TYPES, ExperimentConfig, section_from_dict
+from .checkpoint import load_model_state
+from .config import section_config_from_dict
+from .evaluation import evaluate, loss_metrics
 from .generation import generate_ids
-from .registry import TOKENIZERS
-from .train import (CHECKPOINT_FILE, CheckpointError, autocast_dtype, evaluate, load_checkpoint, prepare_data,
-                                resolve_adapter, resolve_device, unwrap_state_dict)
+from .preparation import prepare_data
+from .run_folder import CHECKPOINT_FILE, read_inference_config, read_run_config
+from .runtime import adapter_class, autocast_dtype, resolve_adapter, resolve_device
+from .types import TokenizerAdapter
 
 # %% ../nbs/30_inference.ipynb #c007
 @dataclass
@@ -28,16 +29,24 @@ class LoadedRun:
     "A trained model with its tokenizer, ready to generate."
     run_dir: Path
     model: torch.nn.Module
-    tokenizer: object
+    tokenizer: TokenizerAdapter
     info: dict  # the run's inference_config.json
     device: torch.device
 
-    def generate(self, prompt: str, max_new_tokens: int = 200, temperature: float = 0.8, top_k: Optional[int] = 200,
-                 seed: Optional[int] = None, stop_at_eot: bool = False) -> str:
-        "The continuation of `prompt` (not including it); `temperature=0` is greedy, `seed` makes sampling repeatable."
+    def generate(
+        self,
+        prompt: str,  # text to continue
+        max_new_tokens: int = 200,  # tokens to add
+        temperature: float = 0.8,  # 0 is greedy
+        top_k: Optional[int] = 200,  # sample among the `top_k` most likely tokens
+        seed: Optional[int] = None,  # makes sampling repeatable
+        stop_at_eot: bool = False,  # stop after an end-of-text token
+    ) -> str:
+        "The continuation of `prompt` (not including it)."
         ids = self.tokenizer.encode(prompt) if prompt else []
         if not ids:
-            if self.tokenizer.eot_id is None: raise ValueError("prompt is empty and the tokenizer has no end-of-text token to start from")
+            if self.tokenizer.eot_id is None:
+                raise ValueError("prompt is empty and the tokenizer has no end-of-text token to start from")
             ids = [self.tokenizer.eot_id]
         generator = None if seed is None else torch.Generator(device=self.device).manual_seed(seed)
         new = generate_ids(self.model, ids, max_new_tokens, temperature, top_k, generator,
@@ -45,29 +54,29 @@ class LoadedRun:
         return self.tokenizer.decode(new)
 
 # %% ../nbs/30_inference.ipynb #c008
-def load_run(run_dir, device: str = "auto") -> LoadedRun:
+def load_run(
+    run_dir,  # a run folder (holding `inference_config.json`)
+    device: str = "auto",  # `auto`, `cpu`, `cuda` or `mps`
+) -> LoadedRun:
     "Rebuild the model and tokenizer of a run folder from its `inference_config.json`."
     run_dir = Path(run_dir)
-    info_path = run_dir / "inference_config.json"
-    if not info_path.is_file(): raise FileNotFoundError(f"{info_path} not found: is {run_dir} a baseline_kit run folder?")
-    info = json.loads(info_path.read_text(encoding="utf-8"))
-    model_config = section_from_dict(CONFIG_TYPES["model"].get(info["model"]["name"]), info["model"], "model")
-    tokenizer = TOKENIZERS.get(info["tokenizer"]["name"]).load(run_dir / info["tokenizer"]["file"])
+    info = read_inference_config(run_dir)
+    model_config = section_config_from_dict("model", info["model"])
+    tokenizer = adapter_class("tokenizer", info["tokenizer"]["name"]).load(run_dir / info["tokenizer"]["file"])
     model = resolve_adapter("model", model_config).build(info["vocab_size"], info["seq_len"])
-    weights, checkpoint = run_dir / info["weights"], run_dir / info.get("checkpoint", CHECKPOINT_FILE)
-    if weights.is_file(): state = torch.load(weights, map_location="cpu", weights_only=True)
-    elif checkpoint.is_file(): state = load_checkpoint(checkpoint)["model"]
-    else: raise CheckpointError(f"no weights in {run_dir}: neither {info['weights']} nor a checkpoint")
-    model.load_state_dict(unwrap_state_dict(state))
+    model.load_state_dict(load_model_state(run_dir / info["weights"], run_dir / info.get("checkpoint", CHECKPOINT_FILE)))
     device = resolve_device(device)
     return LoadedRun(run_dir, model.to(device).eval(), tokenizer, info, device)
 
 # %% ../nbs/30_inference.ipynb #c018
-def evaluate_run(run_dir, device: str = "auto") -> dict:
+def evaluate_run(
+    run_dir,  # a finished (or checkpointed) run folder
+    device: str = "auto",
+) -> dict:
     "Loss, perplexity and bits per byte of a run's model on its whole validation split (rebuilt from run_config.json)."
     run = load_run(run_dir, device)
-    config = ExperimentConfig.from_json((Path(run_dir) / "run_config.json").read_text(encoding="utf-8"))
+    config = read_run_config(run_dir)
     data = prepare_data(config, tokenizer=run.tokenizer)
     loss = evaluate(run.model, data.val, run.device, None, autocast_dtype(run.device, config.train.precision))
-    return {"loss": loss, "perplexity": math.exp(min(loss, 700.0)), "bpb": loss / math.log(2) / data.val_bytes_per_token,
-            "tokens": len(data.val.tokens), "windows": len(data.val.starts)}
+    return {**loss_metrics(loss, data.val_bytes_per_token), "tokens": len(data.val.tokens),
+            "windows": len(data.val.starts)}
