@@ -11,15 +11,31 @@ import importlib
 
 # %% ../nbs/09_package.ipynb #c005
 LAZY_NAMES = {
-    "ExperimentConfig": "config", "ConfigError": "config", "validate_experiment_config": "config", "load_config": "config",
-    "register_config_type": "config", "DATASETS": "registry", "TOKENIZERS": "registry", "MODELS": "registry",
-    "SPLITS": "registry", "LOGGERS": "registry", "get_experiment": "experiments", "EXPERIMENTS": "experiments",
-    "model_pipeline": "train", "Callback": "callbacks", "load_run": "inference", "evaluate_run": "inference",
+    "ExperimentConfig": "config",
+    "ConfigError": "config",
+    "validate_experiment_config": "config",
+    "load_config": "config",
+    "register_config_type": "config",
+    "DATASETS": "registry",
+    "TOKENIZERS": "registry",
+    "MODELS": "registry",
+    "SPLITS": "registry",
+    "LOGGERS": "registry",
+    "get_experiment": "experiments",
+    "EXPERIMENTS": "experiments",
+    "model_pipeline": "train",
+    "Callback": "callbacks",
+    "load_run": "inference",
+    "evaluate_run": "inference",
 }
+
 
 def __getattr__(name: str):
     "Import the module that defines `name` on first access."
-    if name not in LAZY_NAMES: raise AttributeError(f"module 'baseline_kit' has no attribute {name!r}")
+    if name not in LAZY_NAMES:
+        raise AttributeError(f"module 'baseline_kit' has no attribute {name!r}")
     return getattr(importlib.import_module(f"baseline_kit.{LAZY_NAMES[name]}"), name)
 
-def __dir__(): return sorted(list(globals()) + list(LAZY_NAMES))
+
+def __dir__():
+    return sorted(list(globals()) + list(LAZY_NAMES))

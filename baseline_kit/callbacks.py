@@ -12,6 +12,7 @@ import time
 # %% ../nbs/21_callbacks.ipynb #c005
 class Callback:
     "Base class for training callbacks; override what you need."
+
     def on_train_begin(self, run):
         pass
 
@@ -36,6 +37,7 @@ def render_loss_png(
     "PNG bytes of a loss plot."
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+
     fig = Figure(figsize=(6, 3.5), dpi=90)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
@@ -54,6 +56,7 @@ def render_loss_png(
 # %% ../nbs/21_callbacks.ipynb #c010
 class LiveLossPlot(Callback):
     "Train/validation loss curves, redrawn in place in the notebook output."
+
     def __init__(self, min_interval: float = 1.0):  # seconds between redraws (the last one is always drawn)
         self.min_interval = min_interval
         self.train, self.val, self.sample = [], [], None
@@ -82,6 +85,7 @@ class LiveLossPlot(Callback):
 
     def draw(self):
         from IPython.display import Image, Markdown, display
+
         image = Image(data=render_loss_png(self.train, self.val, f"step {self.train[-1][0] if self.train else 0}"))
         if self.handle is None:
             self.handle = display(image, display_id=True)

@@ -23,13 +23,25 @@ from .types import KitError
 class CheckpointError(KitError, RuntimeError):
     "A checkpoint or weights file is missing, corrupt, truncated or from an incompatible run."
 
+
 def save_atomic(obj, path) -> Path:
     "`torch.save` `obj` to `path` atomically."
     return atomic_write(path, lambda f: torch.save(obj, f))
 
 # %% ../nbs/17_checkpoint.ipynb #c009
-CHECKPOINT_KEYS = ("format_version", "step", "epoch", "batch_index", "model", "optimizer", "scheduler", "rng", "config",
-                   "data_fingerprint")
+CHECKPOINT_KEYS = (
+    "format_version",
+    "step",
+    "epoch",
+    "batch_index",
+    "model",
+    "optimizer",
+    "scheduler",
+    "rng",
+    "config",
+    "data_fingerprint",
+)
+
 
 def _load_tensors(path: Path, what: str):
     "`torch.load(path, weights_only=True)`; any damage is a `CheckpointError` naming the file."
@@ -38,8 +50,11 @@ def _load_tensors(path: Path, what: str):
     try:
         return torch.load(path, map_location="cpu", weights_only=True)
     except Exception as e:
-        raise CheckpointError(f"{what} {path} is corrupt or truncated ({type(e).__name__}: {e}); "
-                              "delete it to start over or point run.resume_from_checkpoint at another file") from None
+        raise CheckpointError(
+            f"{what} {path} is corrupt or truncated ({type(e).__name__}: {e}); "
+            "delete it to start over or point run.resume_from_checkpoint at another file"
+        ) from None
+
 
 def load_checkpoint(path) -> dict:
     "Read a checkpoint safely (`weights_only=True`); any damage is a `CheckpointError` naming the file."
@@ -53,7 +68,7 @@ def load_checkpoint(path) -> dict:
 def unwrap_state_dict(state: dict) -> dict:
     "`state` without the `_orig_mod.` prefix that `torch.compile` wrappers add."
     prefix = "_orig_mod."
-    return {(k[len(prefix):] if k.startswith(prefix) else k): v for k, v in state.items()}
+    return {(k[len(prefix) :] if k.startswith(prefix) else k): v for k, v in state.items()}
 
 # %% ../nbs/17_checkpoint.ipynb #c015
 def load_model_state(
@@ -71,8 +86,13 @@ def load_model_state(
 def capture_rng() -> dict:
     "Every RNG state that training touches: Python, NumPy, torch CPU and CUDA."
     name, keys, *rest = np.random.get_state()
-    return {"python": random.getstate(), "numpy": (name, torch.from_numpy(keys.astype(np.int64)), *rest),
-            "torch": torch.get_rng_state(), "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else []}
+    return {
+        "python": random.getstate(),
+        "numpy": (name, torch.from_numpy(keys.astype(np.int64)), *rest),
+        "torch": torch.get_rng_state(),
+        "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
+    }
+
 
 def restore_rng(state: dict):
     "Restore what `capture_rng` captured."
@@ -84,9 +104,22 @@ def restore_rng(state: dict):
         torch.cuda.set_rng_state_all(state["cuda"])
 
 # %% ../nbs/17_checkpoint.ipynb #c021
-RESUME_MAY_DIFFER = {"run.resume_from_checkpoint", "run.overwrite", "run.device", "run.artifacts_root", "run.name",
-                     "train.log_interval", "train.eval_interval", "train.eval_batches", "train.checkpoint_interval",
-                     "train.sample_tokens", "train.sample_prompt", "train.live_plot", "train.compile"}
+RESUME_MAY_DIFFER = {
+    "run.resume_from_checkpoint",
+    "run.overwrite",
+    "run.device",
+    "run.artifacts_root",
+    "run.name",
+    "train.log_interval",
+    "train.eval_interval",
+    "train.eval_batches",
+    "train.checkpoint_interval",
+    "train.sample_tokens",
+    "train.sample_prompt",
+    "train.live_plot",
+    "train.compile",
+}
+
 
 def flatten(data: dict, prefix: str = "") -> dict:
     "`{'a': {'b': 1}}` → `{'a.b': 1}`."
@@ -109,5 +142,8 @@ def check_resume_compatible(
         if key in RESUME_MAY_DIFFER or key.startswith("logging."):
             continue
         if old.get(key) != new.get(key):
-            raise ConfigError(key, f"is {new.get(key)!r} but the checkpoint was trained with {old.get(key)!r}; resume "
-                                   "with the same setting, or start a new run (another run.name, or run.overwrite=True)")
+            raise ConfigError(
+                key,
+                f"is {new.get(key)!r} but the checkpoint was trained with {old.get(key)!r}; resume "
+                "with the same setting, or start a new run (another run.name, or run.overwrite=True)",
+            )

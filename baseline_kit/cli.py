@@ -13,10 +13,18 @@ import sys
 from typing import Any, get_type_hints
 
 # %% ../nbs/40_cli.ipynb #c003
-from .config import (KEY_FIELDS, ConfigError, ExperimentConfig, experiment_from_dict, load_config,
-                                 section_class, value_from_text)
+from baseline_kit.config import (
+    KEY_FIELDS,
+    ConfigError,
+    ExperimentConfig,
+    experiment_from_dict,
+    load_config,
+    section_class,
+    value_from_text,
+)
 from .experiments import EXPERIMENTS, get_experiment
-from .registry import DATASETS, LOGGERS, MODELS, SPLITS, TOKENIZERS, UnknownNameError
+from .registry import UnknownNameError
+from .runtime import ADAPTER_REGISTRIES
 from .types import KitError
 
 # %% ../nbs/40_cli.ipynb #c006
@@ -27,6 +35,7 @@ def parse_override(text: str) -> tuple[str, str, str]:
     if not sep or not dot or not section or not name:
         raise ConfigError(key or text, "overrides look like section.field=value")
     return section, name, raw
+
 
 def apply_overrides(
     config: ExperimentConfig,  # the experiment to change
@@ -49,17 +58,28 @@ def apply_overrides(
 def resolve_experiment(spec: str) -> ExperimentConfig:
     "A registered experiment name, or the path of a JSON config file."
     if spec in EXPERIMENTS or not spec.endswith(".json"):
-        try: return get_experiment(spec)
-        except UnknownNameError as e: raise ConfigError("experiment", f"{e} (or pass a .json config file)") from None
+        try:
+            return get_experiment(spec)
+        except UnknownNameError as e:
+            raise ConfigError("experiment", f"{e} (or pass a .json config file)") from None
     return load_config(spec)
 
-# %% ../nbs/40_cli.ipynb #c012
+# %% ../nbs/40_cli.ipynb #c013
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="baseline-kit", description="Train and use small decoder-only language models.")
+    parser = argparse.ArgumentParser(
+        prog="baseline-kit", description="Train and use small decoder-only language models."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     train = commands.add_parser("train", help="train an experiment (a registered name or a config .json)")
     train.add_argument("experiment", help="experiment name (see `baseline-kit list`) or path to a config .json")
-    train.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.FIELD=VALUE", help="override a config field")
+    train.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="SECTION.FIELD=VALUE",
+        help="override a config field",
+    )
     train.add_argument("--resume", action="store_true", help="continue from the run's checkpoint if it has one")
     train.add_argument("--overwrite", action="store_true", help="start over in a run folder that has a checkpoint")
     train.add_argument("--print-config", action="store_true", help="print the final config as JSON and exit")
@@ -72,36 +92,54 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--seed", type=int, default=None)
     generate.add_argument("--device", default="auto")
     evaluate = commands.add_parser("evaluate", help="full validation loss, perplexity and bits per byte of a run")
-    evaluate.add_argument("run_dir"); evaluate.add_argument("--device", default="auto")
+    evaluate.add_argument("run_dir")
+    evaluate.add_argument("--device", default="auto")
     commands.add_parser("list", help="list experiments and adapters")
     return parser
 
-# %% ../nbs/40_cli.ipynb #c014
+# %% ../nbs/40_cli.ipynb #c016
 def train_command(args):
     from baseline_kit.train import model_pipeline  # the training loop is imported only to train
-    overrides = list(args.overrides) + (["run.resume_from_checkpoint=auto"] if args.resume else []) + (["run.overwrite=true"] if args.overwrite else [])
+
+    overrides = (
+        list(args.overrides)
+        + (["run.resume_from_checkpoint=auto"] if args.resume else [])
+        + (["run.overwrite=true"] if args.overwrite else [])
+    )
     config = apply_overrides(resolve_experiment(args.experiment), overrides)
-    if args.print_config: print(config.to_json()); return
+    if args.print_config:
+        print(config.to_json())
+        return
     result = model_pipeline(config)
     val_loss = result.last("val/loss")
-    print(f"run folder: {result.run_dir}\nsteps: {result.step}/{result.total_steps}  val/loss: " + ("-" if val_loss is None else f"{val_loss:.4f}"))
+    print(
+        f"run folder: {result.run_dir}\nsteps: {result.step}/{result.total_steps}  val/loss: "
+        + ("-" if val_loss is None else f"{val_loss:.4f}")
+    )
+
 
 def generate_command(args):
     from baseline_kit.inference import load_run
+
     run = load_run(args.run_dir, device=args.device)
     text = run.generate(args.prompt, args.max_new_tokens, args.temperature, args.top_k, args.seed)
     print(args.prompt + text)
 
+
 def evaluate_command(args):
     from baseline_kit.inference import evaluate_run
+
     print(json.dumps(evaluate_run(args.run_dir, device=args.device), indent=2))
+
 
 def list_command(args):
     print("experiments: " + ", ".join(EXPERIMENTS.names()))
-    for registry in (DATASETS, TOKENIZERS, MODELS, SPLITS, LOGGERS): print(f"{registry.kind}s: " + ", ".join(registry.names()))
+    for registry in ADAPTER_REGISTRIES.values():
+        print(f"{registry.kind}s: " + ", ".join(registry.names()))
 
-# %% ../nbs/40_cli.ipynb #c016
+# %% ../nbs/40_cli.ipynb #c019
 COMMANDS = {"train": train_command, "generate": generate_command, "evaluate": evaluate_command, "list": list_command}
+
 
 def main(argv=None) -> None:
     "Entry point of the `baseline-kit` command."

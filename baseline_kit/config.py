@@ -24,45 +24,59 @@ from typing import Any, Literal, Optional, Union, get_args, get_origin, get_type
 from .registry import Registry
 from .types import KitError
 
-# %% ../nbs/01_config.ipynb #c007
+# %% ../nbs/01_config.ipynb #c006
 class ConfigError(KitError, ValueError):
     "An invalid config value. `field` is its dotted path, e.g. `train.seq_len`."
+
     def __init__(self, field: str, message: str):
         self.field = field
         super().__init__(f"{field}: {message}")
 
-# %% ../nbs/01_config.ipynb #c010
+# %% ../nbs/01_config.ipynb #c009
 def _type_name(annotation) -> str:
     "A readable name for a type annotation."
     origin, args = get_origin(annotation), get_args(annotation)
-    if origin is Literal: return " | ".join(repr(a) for a in args)
-    if origin in (Union, types.UnionType): return " | ".join(_type_name(a) for a in args)
-    if origin in (list, tuple): return f"list of {_type_name(args[0])}" if args else "list"
+    if origin is Literal:
+        return " | ".join(repr(a) for a in args)
+    if origin in (Union, types.UnionType):
+        return " | ".join(_type_name(a) for a in args)
+    if origin in (list, tuple):
+        return f"list of {_type_name(args[0])}" if args else "list"
     return "None" if annotation is type(None) else getattr(annotation, "__name__", str(annotation))
 
-# %% ../nbs/01_config.ipynb #c011
+
 def _matches(value, annotation) -> bool:
     "Whether `value` is an instance of the type `annotation` (the subset of typing used by configs)."
     origin, args = get_origin(annotation), get_args(annotation)
-    if annotation is Any: return True
-    if annotation is type(None): return value is None
-    if origin in (Union, types.UnionType): return any(_matches(value, a) for a in args)
-    if origin is Literal: return any(value == a and type(value) is type(a) for a in args)
+    if annotation is Any:
+        return True
+    if annotation is type(None):
+        return value is None
+    if origin in (Union, types.UnionType):
+        return any(_matches(value, a) for a in args)
+    if origin is Literal:
+        return any(value == a and type(value) is type(a) for a in args)
     if origin in (list, tuple):
-        return isinstance(value, (list, tuple)) and all(_matches(v, args[0]) for v in value) if args else isinstance(value, (list, tuple))
-    if annotation is bool: return isinstance(value, bool)
-    if annotation is int: return isinstance(value, int) and not isinstance(value, bool)
+        return (
+            isinstance(value, (list, tuple)) and all(_matches(v, args[0]) for v in value)
+            if args
+            else isinstance(value, (list, tuple))
+        )
+    if annotation is bool:
+        return isinstance(value, bool)
+    if annotation is int:
+        return isinstance(value, int) and not isinstance(value, bool)
     if annotation is float:
         return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
     return isinstance(value, annotation)
 
-# %% ../nbs/01_config.ipynb #c012
+
 def check_type(value, annotation, field: str):
     "Raise `ConfigError` naming `field` unless `value` matches `annotation`."
     if not _matches(value, annotation):
         raise ConfigError(field, f"expected {_type_name(annotation)}, got {value!r} ({type(value).__name__})")
 
-# %% ../nbs/01_config.ipynb #c015
+# %% ../nbs/01_config.ipynb #c012
 def value_from_text(
     text: str,  # the value as typed, e.g. `128`, `true`, `auto` or `["a"]`
     annotation,  # the field's type annotation
@@ -79,35 +93,53 @@ def value_from_text(
         return text
     raise ConfigError(field, f"expected {_type_name(annotation)}, got {text!r}")
 
-# %% ../nbs/01_config.ipynb #c018
+# %% ../nbs/01_config.ipynb #c014
 def require(ok: bool, field: str, message: str):
     "Raise `ConfigError(field, message)` unless `ok`."
-    if not ok: raise ConfigError(field, message)
+    if not ok:
+        raise ConfigError(field, message)
+
 
 def require_range(value, field: str, low=None, high=None, low_open=False, high_open=False):
     "Check `low <= value <= high` (either side open or absent); `None` values are allowed."
-    if value is None: return
-    if low is not None: require(value > low if low_open else value >= low, field, f"must be {'>' if low_open else '>='} {low}, got {value!r}")
-    if high is not None: require(value < high if high_open else value <= high, field, f"must be {'<' if high_open else '<='} {high}, got {value!r}")
+    if value is None:
+        return
+    if low is not None:
+        require(
+            value > low if low_open else value >= low,
+            field,
+            f"must be {'>' if low_open else '>='} {low}, got {value!r}",
+        )
+    if high is not None:
+        require(
+            value < high if high_open else value <= high,
+            field,
+            f"must be {'<' if high_open else '<='} {high}, got {value!r}",
+        )
 
-# %% ../nbs/01_config.ipynb #c021
+# %% ../nbs/01_config.ipynb #c017
 @dataclass
 class SectionConfig:
     "Base of all section configs: generic type checking plus per-section range checks."
+
     def check(self, path: str):
         "Validate every field of this section; `path` is the section's name in the experiment (e.g. `train`)."
         hints = get_type_hints(type(self))
-        for f in fields(self): check_type(getattr(self, f.name), hints[f.name], f"{path}.{f.name}")
+        for f in fields(self):
+            check_type(getattr(self, f.name), hints[f.name], f"{path}.{f.name}")
         self._check_values(path)
 
-    def _check_values(self, path: str): pass
+    def _check_values(self, path: str):
+        pass
 
-# %% ../nbs/01_config.ipynb #c023
+# %% ../nbs/01_config.ipynb #c019
 RUN_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+
 
 @dataclass
 class RunConfig(SectionConfig):
     "Where a run's artifacts go, how it is seeded and where it runs."
+
     name: str = "baseline"
     """Run name: the folder under `artifacts_root` for this run. Letters, digits, `_`, `-`, `.`; no path separators."""
     artifacts_root: str = "artifacts"
@@ -122,16 +154,20 @@ class RunConfig(SectionConfig):
     """Allow a fresh start in a run folder that already holds a checkpoint (it is replaced)."""
 
     def _check_values(self, path):
-        require(bool(RUN_NAME_PATTERN.match(self.name)) and self.name not in (".", ".."), f"{path}.name",
-                f"must be 1-128 letters, digits, '_', '-' or '.' (no path separators), got {self.name!r}")
+        require(
+            bool(RUN_NAME_PATTERN.match(self.name)) and self.name not in (".", ".."),
+            f"{path}.name",
+            f"must be 1-128 letters, digits, '_', '-' or '.' (no path separators), got {self.name!r}",
+        )
         require(self.artifacts_root.strip() != "", f"{path}.artifacts_root", "must not be empty")
         require_range(self.seed, f"{path}.seed", 0, 2**63 - 1)
         require(self.resume_from_checkpoint != "", f"{path}.resume_from_checkpoint", "must be None, 'auto' or a path")
 
-# %% ../nbs/01_config.ipynb #c026
+# %% ../nbs/01_config.ipynb #c021
 @dataclass
 class TrainConfig(SectionConfig):
     "Optimisation, batching, evaluation and checkpoint cadence."
+
     epochs: int = 1
     """Passes over the training windows (ignored when `max_steps` is set)."""
     max_steps: Optional[int] = None
@@ -180,65 +216,83 @@ class TrainConfig(SectionConfig):
     def _check_values(self, path):
         for name in ("epochs", "batch_size", "seq_len", "eval_interval", "log_interval", "checkpoint_interval"):
             require_range(getattr(self, name), f"{path}.{name}", 1)
-        for name in ("max_steps", "stride", "eval_batches"): require_range(getattr(self, name), f"{path}.{name}", 1)
+        for name in ("max_steps", "stride", "eval_batches"):
+            require_range(getattr(self, name), f"{path}.{name}", 1)
         for name in ("warmup_steps", "sample_tokens", "weight_decay", "grad_clip", "min_learning_rate"):
             require_range(getattr(self, name), f"{path}.{name}", 0)
         require_range(self.data_fraction, f"{path}.data_fraction", 0, 1, low_open=True)
         require_range(self.learning_rate, f"{path}.learning_rate", 0, low_open=True)
         require_range(self.min_learning_rate, f"{path}.min_learning_rate", high=self.learning_rate)
-        for name in ("beta1", "beta2"): require_range(getattr(self, name), f"{path}.{name}", 0, 1, high_open=True)
+        for name in ("beta1", "beta2"):
+            require_range(getattr(self, name), f"{path}.{name}", 0, 1, high_open=True)
 
-# %% ../nbs/01_config.ipynb #c029
-CONFIG_TYPES = {section: Registry(f"{section} config") for section in ("dataset", "tokenizer", "model", "split", "logging")}
+# %% ../nbs/01_config.ipynb #c024
+CONFIG_TYPES = {
+    section: Registry(f"{section} config") for section in ("dataset", "tokenizer", "model", "split", "logging")
+}
 KEY_FIELDS = {"dataset": "name", "tokenizer": "name", "model": "name", "split": "name", "logging": "provider"}
 
+
 def register_config_type(section: str, name: str, *, overwrite: bool = False):
-    "Class decorator: `cls` is the config type of adapter `name` in `section` (dataset, tokenizer, model, split, logging)."
+    "Class decorator: `cls` is the config type of adapter `name` in `section` (dataset, tokenizer, model, ...)."
     if section not in CONFIG_TYPES:
         raise ValueError(f"unknown config section {section!r}; available: {', '.join(CONFIG_TYPES)}")
     return lambda cls: CONFIG_TYPES[section].register(name, cls, overwrite=overwrite)
+
 
 def section_config_type(section: str, name) -> type:
     "The config type registered for adapter `name` in `section`; `ConfigError` on the key field if there is none."
     key = KEY_FIELDS[section]
     check_type(name, str, f"{section}.{key}")
     registered = CONFIG_TYPES[section]
-    require(name in registered, f"{section}.{key}", f"unknown {section} {name!r}; available: {', '.join(registered.names())}")
+    require(
+        name in registered,
+        f"{section}.{key}",
+        f"unknown {section} {name!r}; available: {', '.join(registered.names())}",
+    )
     return registered.get(name)
 
-# %% ../nbs/01_config.ipynb #c030
+
 @dataclass
 class DatasetConfig(SectionConfig):
     "Base of dataset configs."
+
     name: str = ""
     """Dataset adapter (registry key)."""
+
 
 @dataclass
 class TokenizerConfig(SectionConfig):
     "Base of tokenizer configs."
+
     name: str = ""
     """Tokenizer adapter (registry key)."""
+
 
 @dataclass
 class ModelConfig(SectionConfig):
     "Base of model configs."
+
     name: str = ""
     """Model adapter (registry key)."""
+
 
 @dataclass
 class SplitConfig(SectionConfig):
     "Base of train/validation split configs."
+
     name: str = ""
     """Split adapter (registry key)."""
 
-# %% ../nbs/01_config.ipynb #c032
+# %% ../nbs/01_config.ipynb #c027
 @register_config_type("dataset", "local_text")
 @dataclass
 class LocalTextDatasetConfig(DatasetConfig):
     "A UTF-8 text file on disk, optionally downloaded (with checksum) into the cache folder first."
+
     name: str = "local_text"
     path: str = ""
-    """Text file. A relative path that does not exist is looked up in the cache folder (and downloaded there if `url` is set)."""
+    """Text file. A relative path that does not exist is looked up in the cache folder (and fetched from `url`)."""
     segment_delimiter: Optional[str] = None
     """Split the file into documents at this string; documents are joined with the end-of-text token."""
     encoding: str = "utf-8"
@@ -251,14 +305,23 @@ class LocalTextDatasetConfig(DatasetConfig):
     def _check_values(self, path):
         require(self.path.strip() != "", f"{path}.path", "must name a text file")
         require(self.segment_delimiter != "", f"{path}.segment_delimiter", "must be None or a non-empty string")
-        require(self.url is None or self.url.startswith(("http://", "https://")), f"{path}.url", f"must be an http(s) URL, got {self.url!r}")
-        require(self.sha256 is None or bool(re.fullmatch(r"[0-9a-f]{64}", self.sha256)), f"{path}.sha256", "must be 64 lowercase hex digits")
+        require(
+            self.url is None or self.url.startswith(("http://", "https://")),
+            f"{path}.url",
+            f"must be an http(s) URL, got {self.url!r}",
+        )
+        require(
+            self.sha256 is None or bool(re.fullmatch(r"[0-9a-f]{64}", self.sha256)),
+            f"{path}.sha256",
+            "must be 64 lowercase hex digits",
+        )
 
-# %% ../nbs/01_config.ipynb #c033
+# %% ../nbs/01_config.ipynb #c029
 @register_config_type("dataset", "hf_text")
 @dataclass
 class HFTextDatasetConfig(DatasetConfig):
-    "A text column of a Hugging Face dataset: a hub name, a builder with local `data_files`, or a `save_to_disk` folder."
+    "A text column of a Hugging Face dataset: a hub name, a builder with local `data_files`, or a `save_to_disk` folder"
+
     name: str = "hf_text"
     path: str = ""
     """Hub dataset name (`user/name`), builder name (`text`, `parquet`, `json`, `csv`) or a `save_to_disk` folder."""
@@ -274,13 +337,15 @@ class HFTextDatasetConfig(DatasetConfig):
     """Hub revision (branch, tag or commit)."""
 
     def _check_values(self, path):
-        for name in ("path", "split", "text_field"): require(getattr(self, name).strip() != "", f"{path}.{name}", "must not be empty")
+        for name in ("path", "split", "text_field"):
+            require(getattr(self, name).strip() != "", f"{path}.{name}", "must not be empty")
 
-# %% ../nbs/01_config.ipynb #c035
+# %% ../nbs/01_config.ipynb #c031
 @register_config_type("tokenizer", "bpe")
 @dataclass
 class BPETokenizerConfig(TokenizerConfig):
     "Byte-level BPE trained with Hugging Face `tokenizers`; vocabulary = `base_vocab_size` + `num_special_tokens`."
+
     name: str = "bpe"
     base_vocab_size: int = 8192
     """Byte alphabet (256) plus learned merges."""
@@ -289,7 +354,7 @@ class BPETokenizerConfig(TokenizerConfig):
     min_frequency: int = 2
     """Minimum pair count for a merge."""
     vocab_path: Optional[str] = None
-    """Where to keep the trained tokenizer for reuse across runs (reused only if trained on the same data and settings)."""
+    """Where to keep the trained tokenizer for reuse across runs (if made from the same data and settings)."""
 
     def _check_values(self, path):
         require_range(self.base_vocab_size, f"{path}.base_vocab_size", 256, 1_000_000)
@@ -297,10 +362,12 @@ class BPETokenizerConfig(TokenizerConfig):
         require_range(self.min_frequency, f"{path}.min_frequency", 1)
         require(self.vocab_path != "", f"{path}.vocab_path", "must be None or a path")
 
+
 @register_config_type("tokenizer", "char")
 @dataclass
 class CharTokenizerConfig(TokenizerConfig):
     "One token per character seen in the training text (nanoGPT's shakespeare_char)."
+
     name: str = "char"
     num_special_tokens: int = 0
     """Special tokens after the characters; the first is `<|endoftext|>`."""
@@ -311,10 +378,11 @@ class CharTokenizerConfig(TokenizerConfig):
         require_range(self.num_special_tokens, f"{path}.num_special_tokens", 0, 1024)
         require(self.vocab_path != "", f"{path}.vocab_path", "must be None or a path")
 
-# %% ../nbs/01_config.ipynb #c037
+# %% ../nbs/01_config.ipynb #c034
 @dataclass
 class DecoderConfig(ModelConfig):
     "Shape and regularisation shared by decoder-only transformer configs."
+
     d_model: int = 128
     """Width of the residual stream."""
     n_heads: int = 4
@@ -325,15 +393,21 @@ class DecoderConfig(ModelConfig):
     """Dropout on attention weights and residual branches."""
 
     def _check_values(self, path):
-        for name in ("d_model", "n_heads", "layers"): require_range(getattr(self, name), f"{path}.{name}", 1)
-        require(self.d_model % self.n_heads == 0, f"{path}.n_heads", f"must divide d_model={self.d_model}, got {self.n_heads}")
+        for name in ("d_model", "n_heads", "layers"):
+            require_range(getattr(self, name), f"{path}.{name}", 1)
+        require(
+            self.d_model % self.n_heads == 0,
+            f"{path}.n_heads",
+            f"must divide d_model={self.d_model}, got {self.n_heads}",
+        )
         require_range(self.dropout, f"{path}.dropout", 0, 1, high_open=True)
 
-# %% ../nbs/01_config.ipynb #c038
+# %% ../nbs/01_config.ipynb #c036
 @register_config_type("model", "baseline_decoder")
 @dataclass
 class BaselineDecoderConfig(DecoderConfig):
     "A GPT-2 style pre-norm decoder (see `baseline_kit.models.baseline_decoder`)."
+
     name: str = "baseline_decoder"
     mlp_ratio: int = 4
     """MLP hidden width as a multiple of `d_model`."""
@@ -344,11 +418,12 @@ class BaselineDecoderConfig(DecoderConfig):
         super()._check_values(path)
         require_range(self.mlp_ratio, f"{path}.mlp_ratio", 1)
 
-# %% ../nbs/01_config.ipynb #c039
+# %% ../nbs/01_config.ipynb #c038
 @register_config_type("model", "llama")
 @dataclass
 class LlamaDecoderConfig(DecoderConfig):
     "A Llama-style decoder: RMSNorm, SwiGLU MLP, rotary position embeddings (see `baseline_kit.models.llama`)."
+
     name: str = "llama"
     n_kv_heads: Optional[int] = None
     """Key/value heads for grouped-query attention; `None` means `n_heads`. Must divide `n_heads`."""
@@ -363,17 +438,27 @@ class LlamaDecoderConfig(DecoderConfig):
 
     def _check_values(self, path):
         super()._check_values(path)
-        for name in ("n_kv_heads", "mlp_hidden"): require_range(getattr(self, name), f"{path}.{name}", 1)
-        require((self.d_model // self.n_heads) % 2 == 0, f"{path}.n_heads", f"head size d_model/n_heads must be even for rotary embeddings, got {self.d_model // self.n_heads}")
-        require(self.n_kv_heads is None or self.n_heads % self.n_kv_heads == 0, f"{path}.n_kv_heads", f"must divide n_heads={self.n_heads}, got {self.n_kv_heads}")
+        for name in ("n_kv_heads", "mlp_hidden"):
+            require_range(getattr(self, name), f"{path}.{name}", 1)
+        require(
+            (self.d_model // self.n_heads) % 2 == 0,
+            f"{path}.n_heads",
+            f"head size d_model/n_heads must be even for rotary embeddings, got {self.d_model // self.n_heads}",
+        )
+        require(
+            self.n_kv_heads is None or self.n_heads % self.n_kv_heads == 0,
+            f"{path}.n_kv_heads",
+            f"must divide n_heads={self.n_heads}, got {self.n_kv_heads}",
+        )
         require_range(self.rope_theta, f"{path}.rope_theta", 0, low_open=True)
         require_range(self.norm_eps, f"{path}.norm_eps", 0, low_open=True)
 
-# %% ../nbs/01_config.ipynb #c042
+# %% ../nbs/01_config.ipynb #c041
 @register_config_type("split", "holdout")
 @dataclass
 class HoldoutSplitConfig(SplitConfig):
     "Hold out the end of the token stream for validation; with `shuffle`, documents are shuffled first."
+
     name: str = "holdout"
     train_fraction: float = 0.9
     """Fraction of tokens used for training."""
@@ -390,6 +475,7 @@ class HoldoutSplitConfig(SplitConfig):
 @dataclass
 class LoggingConfig(SectionConfig):
     "Where metrics go. Secrets (API keys) never live here: loggers read them from the environment."
+
     provider: str = "console"
     """Logger adapter (registry key): `console` or `wandb`."""
     project: str = "baseline_kit"
@@ -401,15 +487,26 @@ class LoggingConfig(SectionConfig):
     tags: list[str] = field(default_factory=list)
     """Tags attached to the run."""
 
-for _provider in ("console", "wandb"): register_config_type("logging", _provider)(LoggingConfig)
 
-# %% ../nbs/01_config.ipynb #c045
-SECTION_BASES = {"run": RunConfig, "dataset": DatasetConfig, "tokenizer": TokenizerConfig, "model": ModelConfig,
-                 "train": TrainConfig, "split": SplitConfig, "logging": LoggingConfig}
+for _provider in ("console", "wandb"):
+    register_config_type("logging", _provider)(LoggingConfig)
+
+# %% ../nbs/01_config.ipynb #c046
+SECTION_BASES = {
+    "run": RunConfig,
+    "dataset": DatasetConfig,
+    "tokenizer": TokenizerConfig,
+    "model": ModelConfig,
+    "train": TrainConfig,
+    "split": SplitConfig,
+    "logging": LoggingConfig,
+}
+
 
 @dataclass
 class ExperimentConfig:
     "Everything a run needs. Change one field, re-run."
+
     run: RunConfig = field(default_factory=RunConfig)
     dataset: DatasetConfig = field(default_factory=LocalTextDatasetConfig)
     tokenizer: TokenizerConfig = field(default_factory=BPETokenizerConfig)
@@ -418,45 +515,61 @@ class ExperimentConfig:
     split: SplitConfig = field(default_factory=HoldoutSplitConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
 
-    def to_dict(self) -> dict: return asdict(self)
-    def to_json(self, indent=2) -> str: return json.dumps(self.to_dict(), indent=indent)
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def to_json(self, indent=2) -> str:
+        return json.dumps(self.to_dict(), indent=indent)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "ExperimentConfig": return experiment_from_dict(data)
-    @classmethod
-    def from_json(cls, text: str) -> "ExperimentConfig": return experiment_from_json(text)
+    def from_dict(cls, data: dict) -> "ExperimentConfig":
+        return experiment_from_dict(data)
 
-# %% ../nbs/01_config.ipynb #c047
+    @classmethod
+    def from_json(cls, text: str) -> "ExperimentConfig":
+        return experiment_from_json(text)
+
+# %% ../nbs/01_config.ipynb #c049
 def validate_experiment_config(config: ExperimentConfig) -> ExperimentConfig:
     "Check every section of `config`; raise `ConfigError` naming the first bad field. Returns `config`."
-    if not isinstance(config, ExperimentConfig): raise ConfigError("config", f"expected ExperimentConfig, got {type(config).__name__}")
+    if not isinstance(config, ExperimentConfig):
+        raise ConfigError("config", f"expected ExperimentConfig, got {type(config).__name__}")
     for section, base in SECTION_BASES.items():
         value = getattr(config, section)
         require(isinstance(value, base), section, f"expected a {base.__name__}, got {type(value).__name__}")
         if section in CONFIG_TYPES:
             name = getattr(value, KEY_FIELDS[section])
             expected = section_config_type(section, name)
-            require(isinstance(value, expected), section,
-                    f"{section} {name!r} needs a {expected.__name__}, got {type(value).__name__}")
+            require(
+                isinstance(value, expected),
+                section,
+                f"{section} {name!r} needs a {expected.__name__}, got {type(value).__name__}",
+            )
         value.check(section)
     return config
 
-# %% ../nbs/01_config.ipynb #c050
+# %% ../nbs/01_config.ipynb #c052
 def section_from_dict(cls, data, path: str):
     "Build section dataclass `cls` from `data`, rejecting unknown or missing fields and wrong types."
     require(isinstance(data, dict), path, f"expected an object, got {data!r}")
     hints, known = get_type_hints(cls), {f.name: f for f in fields(cls)}
     unknown = sorted(set(data) - set(known))
-    require(not unknown, f"{path}.{unknown[0] if unknown else ''}", f"unknown field; {cls.__name__} has: {', '.join(known)}")
+    require(
+        not unknown, f"{path}.{unknown[0] if unknown else ''}", f"unknown field; {cls.__name__} has: {', '.join(known)}"
+    )
     values = {}
     for name, value in data.items():
         check_type(value, hints[name], f"{path}.{name}")
         values[name] = float(value) if hints[name] is float else value  # normalise 1 -> 1.0
     for name, f in known.items():
-        require(name in values or f.default is not MISSING or f.default_factory is not MISSING, f"{path}.{name}", "is required")
+        require(
+            name in values or f.default is not MISSING or f.default_factory is not MISSING,
+            f"{path}.{name}",
+            "is required",
+        )
     return cls(**values)
 
-# %% ../nbs/01_config.ipynb #c051
+
 def section_class(section: str, data: dict) -> type:
     "The config type of `section` for its (JSON) dict: the section's type, or the adapter type its key field names."
     if section not in CONFIG_TYPES:
@@ -464,12 +577,13 @@ def section_class(section: str, data: dict) -> type:
     key = KEY_FIELDS[section]
     return section_config_type(section, data.get(key, getattr(ExperimentConfig(), section).__dict__[key]))
 
+
 def section_config_from_dict(section: str, data) -> object:
     "The config of `section` from a (JSON) dict; its key field picks the registered config type."
     require(isinstance(data, dict), section, f"expected an object, got {data!r}")
     return section_from_dict(section_class(section, data), data, section)
 
-# %% ../nbs/01_config.ipynb #c053
+# %% ../nbs/01_config.ipynb #c054
 def experiment_from_dict(data: dict) -> ExperimentConfig:
     "Build and validate an `ExperimentConfig` from a (JSON) dict; missing sections take their defaults."
     require(isinstance(data, dict), "config", f"expected an object, got {type(data).__name__}")
@@ -477,19 +591,24 @@ def experiment_from_dict(data: dict) -> ExperimentConfig:
     require(not unknown, unknown[0] if unknown else "", f"unknown section; sections are: {', '.join(SECTION_BASES)}")
     sections = {}
     for section, base in SECTION_BASES.items():
-        if section not in data: continue
+        if section not in data:
+            continue
         sections[section] = section_config_from_dict(section, data[section])
     return validate_experiment_config(ExperimentConfig(**sections))
 
+
 def experiment_from_json(text: str) -> ExperimentConfig:
     "Parse JSON text into a validated `ExperimentConfig`."
-    try: data = json.loads(text)
-    except json.JSONDecodeError as e: raise ConfigError("config", f"invalid JSON: {e}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ConfigError("config", f"invalid JSON: {e}") from None
     return experiment_from_dict(data)
 
-# %% ../nbs/01_config.ipynb #c054
+
 def load_config(path) -> ExperimentConfig:
     "Read an `ExperimentConfig` from a JSON file."
     path = Path(path)
-    if not path.is_file(): raise ConfigError("config", f"config file not found: {path}")
+    if not path.is_file():
+        raise ConfigError("config", f"config file not found: {path}")
     return experiment_from_json(path.read_text(encoding="utf-8"))

@@ -22,19 +22,21 @@ from .types import KitError
 class DataError(KitError, ValueError):
     "The input data is unusable (missing, empty, not text, too short); the message names the file or field."
 
-# %% ../nbs/03_data.ipynb #c009
+# %% ../nbs/03_data.ipynb #c010
 def cache_dir() -> Path:
     "The folder that holds downloaded data: `$BASELINE_KIT_CACHE` or `~/.cache/baseline_kit`."
     return Path(os.environ.get("BASELINE_KIT_CACHE") or Path.home() / ".cache" / "baseline_kit").expanduser()
+
 
 def sha256_file(path) -> str:
     "Hex SHA-256 of a file's bytes."
     digest = hashlib.sha256()
     with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""): digest.update(block)
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
     return digest.hexdigest()
 
-# %% ../nbs/03_data.ipynb #c010
+# %% ../nbs/03_data.ipynb #c012
 def download(
     url: str,  # http(s) address of the file
     dest,  # where to keep it
@@ -56,81 +58,109 @@ def download(
     except OSError as e:
         raise DataError(f"could not download {url} to {dest}: {e}") from e
 
-# %% ../nbs/03_data.ipynb #c012
+# %% ../nbs/03_data.ipynb #c015
 def resolve_data_file(path: str, url: str = None, sha256: str = None) -> Path:
     "The local file for `path`, downloading `url` into `cache_dir()` when needed; verifies `sha256` if given."
     candidate = Path(path).expanduser()
     if not candidate.exists() and not candidate.is_absolute() and (cache_dir() / candidate).exists():
         candidate = cache_dir() / candidate
     if not candidate.exists():
-        if url is None: raise DataError(f"dataset.path: file not found: {path} (also looked in {cache_dir()})")
+        if url is None:
+            raise DataError(f"dataset.path: file not found: {path} (also looked in {cache_dir()})")
         target = candidate if candidate.is_absolute() else cache_dir() / candidate
         return download(url, target, sha256)
     if sha256 is not None and candidate.is_file() and (got := sha256_file(candidate)) != sha256:
         raise DataError(f"dataset.sha256: {candidate} has sha256 {got}, expected {sha256}; delete it to download again")
     return candidate
 
-# %% ../nbs/03_data.ipynb #c019
+# %% ../nbs/03_data.ipynb #c022
 def read_text_file(path, encoding: str = "utf-8") -> str:
     "Read a text file, with a `DataError` for a missing file, a folder, an empty file or bytes that are not text."
     path = Path(path)
-    if not path.exists(): raise DataError(f"dataset.path: file not found: {path}")
-    if path.is_dir(): raise DataError(f"dataset.path: {path} is a directory, expected a text file")
+    if not path.exists():
+        raise DataError(f"dataset.path: file not found: {path}")
+    if path.is_dir():
+        raise DataError(f"dataset.path: {path} is a directory, expected a text file")
     data = path.read_bytes()
-    if not data.strip(): raise DataError(f"dataset.path: {path} is empty")
-    if b"\x00" in data[:1 << 20]: raise DataError(f"dataset.path: {path} looks binary (contains NUL bytes), expected text")
-    try: return data.decode(encoding)
+    if not data.strip():
+        raise DataError(f"dataset.path: {path} is empty")
+    if b"\x00" in data[: 1 << 20]:
+        raise DataError(f"dataset.path: {path} looks binary (contains NUL bytes), expected text")
+    try:
+        return data.decode(encoding)
     except UnicodeDecodeError as e:
-        raise DataError(f"dataset.path: {path} is not valid {encoding} (byte {e.start}); set dataset.encoding") from None
-    except LookupError: raise DataError(f"dataset.encoding: unknown encoding {encoding!r}") from None
+        raise DataError(
+            f"dataset.path: {path} is not valid {encoding} (byte {e.start}); set dataset.encoding"
+        ) from None
+    except LookupError:
+        raise DataError(f"dataset.encoding: unknown encoding {encoding!r}") from None
 
-# %% ../nbs/03_data.ipynb #c022
+# %% ../nbs/03_data.ipynb #c025
 @DATASETS.register("local_text")
 class LocalTextDataset:
     "A text file on disk; `segment_delimiter` cuts it into documents."
-    def __init__(self, config: LocalTextDatasetConfig): self.config = config
+
+    def __init__(self, config: LocalTextDatasetConfig):
+        self.config = config
 
     def load_documents(self) -> list[str]:
         cfg = self.config
         path = resolve_data_file(cfg.path, cfg.url, cfg.sha256)
         text = read_text_file(path, cfg.encoding)
-        if cfg.segment_delimiter is None: return [text]
+        if cfg.segment_delimiter is None:
+            return [text]
         documents = [d for d in text.split(cfg.segment_delimiter) if d.strip()]
-        if not documents: raise DataError(f"dataset.path: {path} has no text between the segment delimiters")
+        if not documents:
+            raise DataError(f"dataset.path: {path} has no text between the segment delimiters")
         return documents
 
-# %% ../nbs/03_data.ipynb #c025
+# %% ../nbs/03_data.ipynb #c028
 def _is_saved_dataset(path: Path) -> bool:
     "Whether `path` is a folder written by `save_to_disk` (a Dataset or a DatasetDict)."
     return path.is_dir() and any((path / name).exists() for name in ("state.json", "dataset_dict.json"))
 
-# %% ../nbs/03_data.ipynb #c026
+# %% ../nbs/03_data.ipynb #c030
 @DATASETS.register("hf_text")
 class HFTextDataset:
     "The `text_field` column of a Hugging Face dataset split."
-    def __init__(self, config: HFTextDatasetConfig): self.config = config
+
+    def __init__(self, config: HFTextDatasetConfig):
+        self.config = config
 
     def _load(self):
         import datasets  # heavy: imported only when used
+
         cfg, path = self.config, Path(self.config.path).expanduser()
         if _is_saved_dataset(path):
             loaded = datasets.load_from_disk(str(path))
             if isinstance(loaded, datasets.DatasetDict):
-                if cfg.split not in loaded: raise DataError(f"dataset.split: {cfg.split!r} not in {path}; available: {', '.join(loaded)}")
+                if cfg.split not in loaded:
+                    raise DataError(f"dataset.split: {cfg.split!r} not in {path}; available: {', '.join(loaded)}")
                 loaded = loaded[cfg.split]
             return loaded
         for f in [cfg.data_files] if isinstance(cfg.data_files, str) else cfg.data_files or []:
             if not any(ch in f for ch in "*?[") and "://" not in f and not Path(f).expanduser().exists():
                 raise DataError(f"dataset.data_files: file not found: {f}")
-        return datasets.load_dataset(cfg.path, cfg.config_name, data_files=cfg.data_files, split=cfg.split, revision=cfg.revision)
+        return datasets.load_dataset(
+            cfg.path, cfg.config_name, data_files=cfg.data_files, split=cfg.split, revision=cfg.revision
+        )
 
     def load_documents(self) -> list[str]:
         cfg = self.config
-        try: table = self._load()
-        except DataError: raise
-        except Exception as e: raise DataError(f"dataset.path: could not load {cfg.path!r} (split {cfg.split!r}): {type(e).__name__}: {e}") from e
+        try:
+            table = self._load()
+        except DataError:
+            raise
+        except Exception as e:
+            raise DataError(
+                f"dataset.path: could not load {cfg.path!r} (split {cfg.split!r}): {type(e).__name__}: {e}"
+            ) from e
         if cfg.text_field not in table.column_names:
-            raise DataError(f"dataset.text_field: no column {cfg.text_field!r} in {cfg.path}; columns: {', '.join(table.column_names)}")
+            raise DataError(
+                f"dataset.text_field: no column {cfg.text_field!r} in {cfg.path}; "
+                f"columns: {', '.join(table.column_names)}"
+            )
         documents = [t for t in table[cfg.text_field] if isinstance(t, str) and t.strip()]
-        if not documents: raise DataError(f"dataset.path: {cfg.path} has no non-empty text in column {cfg.text_field!r}")
+        if not documents:
+            raise DataError(f"dataset.path: {cfg.path} has no non-empty text in column {cfg.text_field!r}")
         return documents

@@ -27,10 +27,15 @@ def tokenize_documents(tokenizer, documents: Sequence[str]) -> list[torch.Tensor
 @SPLITS.register("holdout")
 class HoldoutSplit:
     "The first `train_fraction` of the (optionally shuffled) token stream trains, the rest validates."
-    def __init__(self, config: HoldoutSplitConfig = None): self.config = config or HoldoutSplitConfig()
 
-    def split(self, documents: Sequence[torch.Tensor], eot_id: Optional[int] = None) -> tuple[torch.Tensor, torch.Tensor]:
-        if not documents: raise DataError("dataset: no documents to split")
+    def __init__(self, config: HoldoutSplitConfig = None):
+        self.config = config or HoldoutSplitConfig()
+
+    def split(
+        self, documents: Sequence[torch.Tensor], eot_id: Optional[int] = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        if not documents:
+            raise DataError("dataset: no documents to split")
         order = range(len(documents))
         if self.config.shuffle:
             order = torch.randperm(len(documents), generator=torch.Generator().manual_seed(self.config.seed)).tolist()
@@ -41,19 +46,39 @@ class HoldoutSplit:
 # %% ../nbs/05_dataloaders.ipynb #c013
 def window_starts(num_tokens: int, seq_len: int, stride: int) -> torch.Tensor:
     "Start offsets of every full window of `seq_len + 1` tokens in a stream of `num_tokens`."
-    if num_tokens < seq_len + 1: return torch.zeros(0, dtype=torch.long)
+    if num_tokens < seq_len + 1:
+        return torch.zeros(0, dtype=torch.long)
     return torch.arange(0, num_tokens - seq_len, stride, dtype=torch.long)
 
 # %% ../nbs/05_dataloaders.ipynb #c016
 class WindowLoader:
     "Batches of `(inputs, targets)` windows from a token stream; seeded per-epoch shuffle, addressable by position."
-    def __init__(self, tokens: torch.Tensor, seq_len: int, stride: int, batch_size: int, shuffle: bool = True,
-                 seed: int = 0, drop_last: bool = True, name: str = "train"):
-        self.tokens, self.seq_len, self.batch_size, self.shuffle, self.seed = tokens.long(), seq_len, batch_size, shuffle, seed
+
+    def __init__(
+        self,
+        tokens: torch.Tensor,
+        seq_len: int,
+        stride: int,
+        batch_size: int,
+        shuffle: bool = True,
+        seed: int = 0,
+        drop_last: bool = True,
+        name: str = "train",
+    ):
+        self.tokens, self.seq_len, self.batch_size, self.shuffle, self.seed = (
+            tokens.long(),
+            seq_len,
+            batch_size,
+            shuffle,
+            seed,
+        )
         self.starts = window_starts(len(tokens), seq_len, stride)
         if len(self.starts) == 0:
-            raise DataError(f"the {name} split has {len(tokens)} tokens, too few for one window of train.seq_len + 1 = {seq_len + 1}; "
-                            f"use more data, a smaller train.seq_len or another split.train_fraction")
+            raise DataError(
+                f"the {name} split has {len(tokens)} tokens, "
+                f"too few for one window of train.seq_len + 1 = {seq_len + 1}; "
+                f"use more data, a smaller train.seq_len or another split.train_fraction"
+            )
         # drop a ragged last batch (uniform batch sizes), unless there is not even one full batch
         self.drop_last = drop_last and len(self.starts) >= batch_size
         self.offsets = torch.arange(seq_len + 1)
@@ -65,7 +90,11 @@ class WindowLoader:
     def order(self, epoch: int) -> torch.Tensor:
         "The window order for `epoch` (cached: computed once per epoch)."
         if self._order_epoch != epoch:
-            self._order = torch.randperm(len(self.starts), generator=torch.Generator().manual_seed(self.seed + epoch)) if self.shuffle else None
+            self._order = (
+                torch.randperm(len(self.starts), generator=torch.Generator().manual_seed(self.seed + epoch))
+                if self.shuffle
+                else None
+            )
             self._order_epoch = epoch
         return self._order
 
@@ -78,4 +107,5 @@ class WindowLoader:
         return windows[:, :-1], windows[:, 1:]
 
     def __iter__(self):
-        for index in range(len(self)): yield self.batch(0, index)
+        for index in range(len(self)):
+            yield self.batch(0, index)

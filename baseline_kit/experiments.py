@@ -7,39 +7,68 @@ __all__ = ['EXPERIMENTS', 'TINY_SHAKESPEARE_URL', 'TINY_SHAKESPEARE_SHA256', 'ge
            'tiny_shakespeare', 'tiny_shakespeare_bpe', 'tiny_shakespeare_llama']
 
 # %% ../nbs/07_experiments.ipynb #c002
-from .config import (BaselineDecoderConfig, BPETokenizerConfig, CharTokenizerConfig, ExperimentConfig,
-                                 HoldoutSplitConfig, LlamaDecoderConfig, LocalTextDatasetConfig, LoggingConfig, RunConfig,
-                                 TrainConfig)
+from baseline_kit.config import (
+    BaselineDecoderConfig,
+    BPETokenizerConfig,
+    CharTokenizerConfig,
+    ExperimentConfig,
+    HoldoutSplitConfig,
+    LlamaDecoderConfig,
+    LocalTextDatasetConfig,
+    LoggingConfig,
+    RunConfig,
+    TrainConfig,
+)
 from .registry import Registry
 
 # %% ../nbs/07_experiments.ipynb #c005
 EXPERIMENTS = Registry("experiment")
 
+
 def get_experiment(name: str) -> ExperimentConfig:
     "A fresh copy of the named experiment's config."
     return EXPERIMENTS.get(name)()
 
-# %% ../nbs/07_experiments.ipynb #c007
+# %% ../nbs/07_experiments.ipynb #c008
 TINY_SHAKESPEARE_URL = "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt"
 TINY_SHAKESPEARE_SHA256 = "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed"
+
 
 def tiny_shakespeare_dataset() -> LocalTextDatasetConfig:
     "Tiny Shakespeare as a `local_text` dataset, fetched into the cache when missing."
     return LocalTextDatasetConfig(path="tinyshakespeare.txt", url=TINY_SHAKESPEARE_URL, sha256=TINY_SHAKESPEARE_SHA256)
 
-# %% ../nbs/07_experiments.ipynb #c009
+# %% ../nbs/07_experiments.ipynb #c011
 @EXPERIMENTS.register("tiny_shakespeare")
 def tiny_shakespeare() -> ExperimentConfig:
     "nanoGPT's shakespeare_char baby GPT (CPU recipe) as a kit experiment."
     return ExperimentConfig(
-        run=RunConfig(name="tiny_shakespeare"), dataset=tiny_shakespeare_dataset(), tokenizer=CharTokenizerConfig(),
+        run=RunConfig(name="tiny_shakespeare"),
+        dataset=tiny_shakespeare_dataset(),
+        tokenizer=CharTokenizerConfig(),
         model=BaselineDecoderConfig(d_model=128, n_heads=4, layers=4, dropout=0.0),
-        train=TrainConfig(max_steps=2000, batch_size=12, seq_len=64, stride=1, learning_rate=1e-3, min_learning_rate=1e-4,
-                          warmup_steps=100, weight_decay=0.1, beta2=0.99, grad_clip=1.0, eval_interval=250, eval_batches=20,
-                          log_interval=10, checkpoint_interval=250, sample_tokens=200),
-        split=HoldoutSplitConfig(train_fraction=0.9), logging=LoggingConfig(provider="console"))
+        train=TrainConfig(
+            max_steps=2000,
+            batch_size=12,
+            seq_len=64,
+            stride=1,
+            learning_rate=1e-3,
+            min_learning_rate=1e-4,
+            warmup_steps=100,
+            weight_decay=0.1,
+            beta2=0.99,
+            grad_clip=1.0,
+            eval_interval=250,
+            eval_batches=20,
+            log_interval=10,
+            checkpoint_interval=250,
+            sample_tokens=200,
+        ),
+        split=HoldoutSplitConfig(train_fraction=0.9),
+        logging=LoggingConfig(provider="console"),
+    )
 
-# %% ../nbs/07_experiments.ipynb #c011
+# %% ../nbs/07_experiments.ipynb #c014
 @EXPERIMENTS.register("tiny_shakespeare_bpe")
 def tiny_shakespeare_bpe() -> ExperimentConfig:
     "Tiny Shakespeare with an 8k byte-level BPE tokenizer and a 128-token context."
@@ -50,7 +79,7 @@ def tiny_shakespeare_bpe() -> ExperimentConfig:
     config.train.seq_len, config.train.stride, config.train.learning_rate = 128, 8, 6e-4
     return config
 
-# %% ../nbs/07_experiments.ipynb #c013
+# %% ../nbs/07_experiments.ipynb #c017
 @EXPERIMENTS.register("tiny_shakespeare_llama")
 def tiny_shakespeare_llama() -> ExperimentConfig:
     "The tiny_shakespeare recipe with the Llama-style model of the same size."

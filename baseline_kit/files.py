@@ -42,6 +42,7 @@ def write_text_atomic(path, text: str) -> Path:
     "Write `text` as UTF-8 to `path` atomically."
     return atomic_write(path, lambda f: f.write(text.encode("utf-8")))
 
+
 def write_json_atomic(path, data) -> Path:
     "Write `data` as indented JSON to `path` atomically."
     return write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=2))

@@ -10,8 +10,14 @@ import random
 from pathlib import Path
 
 # %% ../nbs/13_fixtures.ipynb #c003
-from .config import (BaselineDecoderConfig, CharTokenizerConfig, ExperimentConfig, LocalTextDatasetConfig,
-                                 RunConfig, TrainConfig)
+from baseline_kit.config import (
+    BaselineDecoderConfig,
+    CharTokenizerConfig,
+    ExperimentConfig,
+    LocalTextDatasetConfig,
+    RunConfig,
+    TrainConfig,
+)
 
 # %% ../nbs/13_fixtures.ipynb #c006
 def tiny_text(
@@ -24,8 +30,18 @@ def tiny_text(
     return "".join(f"{rng.choice(words)} counts {i % 10} {i % 10 + 1} {i % 10 + 2}.\n" for i in range(lines))
 
 # %% ../nbs/13_fixtures.ipynb #c008
-TINY_TRAIN = {"batch_size": 8, "seq_len": 32, "eval_interval": 10, "eval_batches": 4, "log_interval": 5,
-              "checkpoint_interval": 10, "warmup_steps": 5, "learning_rate": 3e-3, "live_plot": False}
+TINY_TRAIN = {
+    "batch_size": 8,
+    "seq_len": 32,
+    "eval_interval": 10,
+    "eval_batches": 4,
+    "log_interval": 5,
+    "checkpoint_interval": 10,
+    "warmup_steps": 5,
+    "learning_rate": 3e-3,
+    "live_plot": False,
+}
+
 
 def tiny_experiment(
     folder,  # holds the corpus (`tiny.txt`) and the `artifacts` folder
@@ -38,7 +54,10 @@ def tiny_experiment(
     data = folder / "tiny.txt"
     if not data.exists():
         data.write_text(tiny_text())
-    return ExperimentConfig(run=RunConfig(name="tiny", artifacts_root=str(folder / "artifacts"), device="cpu"),
-                            dataset=LocalTextDatasetConfig(path=str(data)), tokenizer=CharTokenizerConfig(),
-                            model=BaselineDecoderConfig(d_model=32, n_heads=4, layers=2),
-                            train=TrainConfig(**{"max_steps": steps, **TINY_TRAIN, **train}))
+    return ExperimentConfig(
+        run=RunConfig(name="tiny", artifacts_root=str(folder / "artifacts"), device="cpu"),
+        dataset=LocalTextDatasetConfig(path=str(data)),
+        tokenizer=CharTokenizerConfig(),
+        model=BaselineDecoderConfig(d_model=32, n_heads=4, layers=2),
+        train=TrainConfig(**{"max_steps": steps, **TINY_TRAIN, **train}),
+    )

@@ -12,10 +12,15 @@ from typing import Optional, Sequence
 import torch
 
 # %% ../nbs/12_generation.ipynb #c006
-def sample_next(logits: torch.Tensor, temperature: float = 1.0, top_k: Optional[int] = None,
-                generator: Optional[torch.Generator] = None) -> torch.Tensor:
+def sample_next(
+    logits: torch.Tensor,
+    temperature: float = 1.0,
+    top_k: Optional[int] = None,
+    generator: Optional[torch.Generator] = None,
+) -> torch.Tensor:
     "Pick the next token ids from `(batch, vocab)` logits; `temperature=0` is greedy."
-    if temperature == 0: return logits.argmax(-1)
+    if temperature == 0:
+        return logits.argmax(-1)
     logits = logits.float() / temperature
     if top_k is not None and top_k < logits.size(-1):
         kth = torch.topk(logits, top_k, dim=-1).values[:, -1:]
@@ -24,22 +29,33 @@ def sample_next(logits: torch.Tensor, temperature: float = 1.0, top_k: Optional[
 
 # %% ../nbs/12_generation.ipynb #c008
 @torch.no_grad()
-def generate_ids(model, prompt: Sequence[int], max_new_tokens: int, temperature: float = 1.0, top_k: Optional[int] = None,
-                 generator: Optional[torch.Generator] = None, stop_id: Optional[int] = None) -> list[int]:
+def generate_ids(
+    model,
+    prompt: Sequence[int],
+    max_new_tokens: int,
+    temperature: float = 1.0,
+    top_k: Optional[int] = None,
+    generator: Optional[torch.Generator] = None,
+    stop_id: Optional[int] = None,
+) -> list[int]:
     "Continue the token ids `prompt` by up to `max_new_tokens` (stopping early at `stop_id`); returns the new ids."
-    if len(prompt) == 0: raise ValueError("prompt must contain at least one token")
+    if len(prompt) == 0:
+        raise ValueError("prompt must contain at least one token")
     was_training, device = model.training, next(model.parameters()).device
     model.eval()
-    context, new = list(prompt)[-model.seq_len:], []
+    context, new = list(prompt)[-model.seq_len :], []
     cache, cached = model.new_cache(1), 0  # `cached`: how many context tokens the cache holds
     try:
         for _ in range(max_new_tokens):
             if len(context) > model.seq_len:  # the cache is full: restart it from the last half of the context
-                context, cache, cached = context[-max(1, model.seq_len // 2):], model.new_cache(1), 0
+                context, cache, cached = context[-max(1, model.seq_len // 2) :], model.new_cache(1), 0
             logits, _ = model(torch.tensor([context[cached:]], device=device), cache=cache)
             cached = len(context)
             token = int(sample_next(logits[:, -1], temperature, top_k, generator))
-            new.append(token); context.append(token)
-            if token == stop_id: break
-    finally: model.train(was_training)
+            new.append(token)
+            context.append(token)
+            if token == stop_id:
+                break
+    finally:
+        model.train(was_training)
     return new

@@ -21,6 +21,7 @@ def format_metrics(metrics: dict) -> str:
     "Compact `key=value` text for a metrics dict (floats with 4 significant digits)."
     return " ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in metrics.items())
 
+
 def numeric(metrics: dict) -> dict:
     "The number-valued entries of `metrics` (leaving out text such as `sample`)."
     return {k: v for k, v in metrics.items() if isinstance(v, (int, float))}
@@ -28,52 +29,90 @@ def numeric(metrics: dict) -> dict:
 # %% ../nbs/06_loggers.ipynb #c009
 class ConsoleSession:
     "A tqdm progress bar over the run's steps; training loss in the bar, validation results printed as lines."
+
     def __init__(self, total_steps: int, start_step: int = 0, file=None, enabled: bool = None):
         from tqdm import tqdm  # the text bar: works in terminals and notebooks alike, no ipywidgets needed
+
         self.file = file or sys.stderr
-        if enabled is None: enabled = os.environ.get("BASELINE_KIT_PROGRESS", "1") != "0"  # BASELINE_KIT_PROGRESS=0 hides the bar
-        self.bar = tqdm(total=total_steps, initial=start_step, file=self.file, dynamic_ncols=True, unit="step", disable=not enabled)
+        if enabled is None:
+            enabled = os.environ.get("BASELINE_KIT_PROGRESS", "1") != "0"  # BASELINE_KIT_PROGRESS=0 hides the bar
+        self.bar = tqdm(
+            total=total_steps, initial=start_step, file=self.file, dynamic_ncols=True, unit="step", disable=not enabled
+        )
         self.step = start_step
 
     def log(self, metrics: dict, step: int):
-        if step > self.step: self.bar.update(step - self.step); self.step = step
-        shown = {name: metrics[f"train/{name}"] for name in ("loss", "lr", "tokens_per_sec") if f"train/{name}" in metrics}
-        if shown: self.bar.set_postfix_str(format_metrics(shown), refresh=False)
-        if any(k.startswith("val/") for k in metrics): self.bar.write(f"step {step}: {format_metrics(numeric(metrics))}", file=self.file)
-        if "sample" in metrics: self.bar.write(f"sample at step {step}:\n{metrics['sample']}", file=self.file)
+        if step > self.step:
+            self.bar.update(step - self.step)
+            self.step = step
+        shown = {
+            name: metrics[f"train/{name}"] for name in ("loss", "lr", "tokens_per_sec") if f"train/{name}" in metrics
+        }
+        if shown:
+            self.bar.set_postfix_str(format_metrics(shown), refresh=False)
+        if any(k.startswith("val/") for k in metrics):
+            self.bar.write(f"step {step}: {format_metrics(numeric(metrics))}", file=self.file)
+        if "sample" in metrics:
+            self.bar.write(f"sample at step {step}:\n{metrics['sample']}", file=self.file)
 
-    def finish(self): self.bar.close()
+    def finish(self):
+        self.bar.close()
 
-# %% ../nbs/06_loggers.ipynb #c010
+# %% ../nbs/06_loggers.ipynb #c011
 @LOGGERS.register("console")
 class ConsoleLogger:
     "Progress bar and validation lines on stderr."
-    def __init__(self, config: LoggingConfig = None): self.config = config or LoggingConfig()
+
+    def __init__(self, config: LoggingConfig = None):
+        self.config = config or LoggingConfig()
+
     def start(self, run_dir, config: dict, total_steps: int, start_step: int = 0) -> ConsoleSession:
         return ConsoleSession(total_steps, start_step)
 
-# %% ../nbs/06_loggers.ipynb #c013
+# %% ../nbs/06_loggers.ipynb #c014
 class WandbSession:
     "An open wandb run."
-    def __init__(self, run): self.run = run
-    def log(self, metrics: dict, step: int): self.run.log(numeric(metrics), step=step)
-    def finish(self): self.run.finish()
+
+    def __init__(self, run):
+        self.run = run
+
+    def log(self, metrics: dict, step: int):
+        self.run.log(numeric(metrics), step=step)
+
+    def finish(self):
+        self.run.finish()
+
 
 WANDB_RUN_ID_FILE = "wandb_run_id.txt"
+
 
 @LOGGERS.register("wandb")
 class WandbLogger:
     "Logs metrics and the config to Weights & Biases (`WANDB_MODE=offline` works without a key or network)."
-    def __init__(self, config: LoggingConfig = None): self.config = config or LoggingConfig(provider="wandb")
+
+    def __init__(self, config: LoggingConfig = None):
+        self.config = config or LoggingConfig(provider="wandb")
 
     def start(self, run_dir, config: dict, total_steps: int, start_step: int = 0) -> WandbSession:
-        try: import wandb
-        except ImportError: raise ImportError("logging.provider 'wandb' needs the wandb package: pip install wandb") from None
+        try:
+            import wandb
+        except ImportError:
+            raise ImportError("logging.provider 'wandb' needs the wandb package: pip install wandb") from None
         run_dir = Path(run_dir)
         id_file = run_dir / WANDB_RUN_ID_FILE  # the same wandb run continues when training resumes
         run_id = id_file.read_text().strip() if id_file.is_file() else uuid.uuid4().hex[:12]
         write_text_atomic(id_file, run_id)
         cfg = self.config
-        run = wandb.init(project=cfg.project, entity=cfg.entity, name=run_dir.name, id=run_id, resume="allow",
-                         dir=str(run_dir), config=config, tags=list(cfg.tags), mode=cfg.mode, reinit="finish_previous")
+        run = wandb.init(
+            project=cfg.project,
+            entity=cfg.entity,
+            name=run_dir.name,
+            id=run_id,
+            resume="allow",
+            dir=str(run_dir),
+            config=config,
+            tags=list(cfg.tags),
+            mode=cfg.mode,
+            reinit="finish_previous",
+        )
         return WandbSession(run)

@@ -22,14 +22,17 @@ def build_optimizer(
 ) -> torch.optim.AdamW:
     "AdamW over `model`'s parameters, decaying only those with 2 or more dimensions."
     params = [p for p in model.parameters() if p.requires_grad]
-    groups = [{"params": [p for p in params if p.dim() >= 2], "weight_decay": tc.weight_decay},
-              {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0}]
+    groups = [
+        {"params": [p for p in params if p.dim() >= 2], "weight_decay": tc.weight_decay},
+        {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0},
+    ]
     speed = {"fused": True} if device.type == "cuda" else {"foreach": True}
     return torch.optim.AdamW(groups, lr=tc.learning_rate, betas=(tc.beta1, tc.beta2), **speed)
 
 # %% ../nbs/19_optimization.ipynb #c010
 class WarmupCosine:
     "Learning-rate multiplier for `LambdaLR`: linear warmup, then cosine decay to `min_ratio` at `total_steps`."
+
     def __init__(self, warmup_steps: int, total_steps: int, min_ratio: float):
         self.warmup_steps = warmup_steps
         self.total_steps = total_steps

@@ -50,6 +50,7 @@ def stream_fingerprint(*streams: torch.Tensor) -> str:
 @dataclass
 class PreparedData:
     "What training and evaluation need from the data."
+
     tokenizer: TokenizerAdapter
     train: WindowLoader
     val: WindowLoader
@@ -57,7 +58,7 @@ class PreparedData:
     fingerprint: str  # SHA-256 of the train and validation token streams, checked on resume
     seconds: float  # how long preparation took
 
-# %% ../nbs/15_preparation.ipynb #c013
+# %% ../nbs/15_preparation.ipynb #c014
 def prepare_data(
     config: ExperimentConfig,  # the experiment (its dataset, tokenizer, split and train sections)
     tokenizer: Optional[TokenizerAdapter] = None,  # an already fitted tokenizer (resume, evaluation); fitted if `None`
@@ -70,10 +71,18 @@ def prepare_data(
         tokenizer = resolve_adapter("tokenizer", config.tokenizer).fit(documents)
     token_docs = take_fraction(tokenize_documents(tokenizer, documents), tc.data_fraction)
     train_ids, val_ids = resolve_adapter("split", config.split).split(token_docs, tokenizer.eot_id)
-    train = WindowLoader(train_ids, tc.seq_len, tc.stride or tc.seq_len, tc.batch_size, shuffle=True,
-                         seed=config.run.seed, name="training")
-    val = WindowLoader(val_ids, tc.seq_len, tc.seq_len, tc.batch_size, shuffle=False, drop_last=False,
-                       name="validation")
+    train = WindowLoader(
+        train_ids,
+        tc.seq_len,
+        tc.stride or tc.seq_len,
+        tc.batch_size,
+        shuffle=True,
+        seed=config.run.seed,
+        name="training",
+    )
+    val = WindowLoader(
+        val_ids, tc.seq_len, tc.seq_len, tc.batch_size, shuffle=False, drop_last=False, name="validation"
+    )
     val_bytes = len(tokenizer.decode(val_ids.tolist()).encode("utf-8"))
     fingerprint = stream_fingerprint(train_ids, val_ids)
     return PreparedData(tokenizer, train, val, val_bytes / len(val_ids), fingerprint, time.perf_counter() - start)

@@ -8,24 +8,29 @@ __all__ = ['DATASETS', 'TOKENIZERS', 'MODELS', 'SPLITS', 'LOGGERS', 'UnknownName
 # %% ../nbs/00_registry.ipynb #c004
 class UnknownNameError(KeyError):
     "A registry lookup failed; the message lists the names that are available."
-    def __str__(self): return str(self.args[0])  # KeyError would wrap the message in quotes
 
-# %% ../nbs/00_registry.ipynb #c006
+    def __str__(self):
+        return str(self.args[0])  # KeyError would wrap the message in quotes
+
+# %% ../nbs/00_registry.ipynb #c007
 def _same_definition(old, new) -> bool:
     "Whether `new` is a re-definition of `old` (same qualified name), as when a notebook cell runs again."
     name = lambda o: getattr(o, "__qualname__", None)
     return name(old) is not None and name(old) == name(new)
 
-# %% ../nbs/00_registry.ipynb #c007
+# %% ../nbs/00_registry.ipynb #c009
 class Registry:
     "A named table of adapters (or config types) keyed by string."
+
     def __init__(self, kind: str):  # what the entries are, used in error messages ("dataset", "model", ...)
         self.kind, self._entries = kind, {}
 
     def register(self, name: str, obj=None, *, overwrite: bool = False):
         "Register `obj` under `name`; without `obj`, return a decorator."
-        if obj is None: return lambda o: self.register(name, o, overwrite=overwrite)
-        if not isinstance(name, str) or not name: raise ValueError(f"{self.kind} names must be non-empty strings, got {name!r}")
+        if obj is None:
+            return lambda o: self.register(name, o, overwrite=overwrite)
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"{self.kind} names must be non-empty strings, got {name!r}")
         old = self._entries.get(name)
         if old is not None and not overwrite and old is not obj and not _same_definition(old, obj):
             raise ValueError(f"{self.kind} {name!r} is already registered; pass overwrite=True to replace it")
@@ -38,11 +43,16 @@ class Registry:
             raise UnknownNameError(f"unknown {self.kind} {name!r}; available: {', '.join(self.names()) or '(none)'}")
         return self._entries[name]
 
-    def names(self) -> list: return sorted(self._entries)
-    def __contains__(self, name): return name in self._entries
-    def __repr__(self): return f"Registry({self.kind!r}: {', '.join(self.names())})"
+    def names(self) -> list:
+        return sorted(self._entries)
 
-# %% ../nbs/00_registry.ipynb #c013
+    def __contains__(self, name):
+        return name in self._entries
+
+    def __repr__(self):
+        return f"Registry({self.kind!r}: {', '.join(self.names())})"
+
+# %% ../nbs/00_registry.ipynb #c015
 DATASETS = Registry("dataset")
 TOKENIZERS = Registry("tokenizer")
 MODELS = Registry("model")

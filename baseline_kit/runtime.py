@@ -27,7 +27,14 @@ import baseline_kit.models.llama
 import baseline_kit.tokenization
 
 # %% ../nbs/14_runtime.ipynb #c008
-ADAPTER_REGISTRIES = {"dataset": DATASETS, "tokenizer": TOKENIZERS, "model": MODELS, "split": SPLITS, "logging": LOGGERS}
+ADAPTER_REGISTRIES = {
+    "dataset": DATASETS,
+    "tokenizer": TOKENIZERS,
+    "model": MODELS,
+    "split": SPLITS,
+    "logging": LOGGERS,
+}
+
 
 def adapter_class(
     section: str,  # `dataset`, `tokenizer`, `model`, `split` or `logging`
@@ -39,9 +46,11 @@ def adapter_class(
     except UnknownNameError as e:
         raise ConfigError(f"{section}.{KEY_FIELDS[section]}", str(e)) from None
 
+
 def resolve_adapter(section: str, section_config):
     "The adapter for a config section, constructed with it."
     return adapter_class(section, getattr(section_config, KEY_FIELDS[section]))(section_config)
+
 
 def check_adapters(config):
     "Fail with a `ConfigError` unless every section of the `ExperimentConfig` names a registered adapter."
@@ -51,6 +60,7 @@ def check_adapters(config):
 # %% ../nbs/14_runtime.ipynb #c011
 def _mps_available() -> bool:
     return getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available()
+
 
 def resolve_device(name: str = "auto") -> torch.device:
     "`auto` picks CUDA, then Apple MPS, then the CPU; an explicit device must be available."
@@ -70,6 +80,7 @@ def cpu_has_native_bf16() -> bool:
     probes = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
     return any(getattr(torch.cpu, name, lambda: False)() for name in probes)
 
+
 def autocast_dtype(device: torch.device, precision: str) -> Optional[torch.dtype]:
     "bfloat16 autocast where it helps, else `None` (full fp32). `auto`: CUDA GPUs with bf16, and CPUs with native bf16."
     if precision == "bf16":
@@ -79,6 +90,7 @@ def autocast_dtype(device: torch.device, precision: str) -> Optional[torch.dtype
     if precision == "auto" and device.type == "cpu" and cpu_has_native_bf16():
         return torch.bfloat16
     return None
+
 
 def autocast(device: torch.device, dtype: Optional[torch.dtype]):
     "`torch.autocast` to `dtype` on `device`, or no autocast when `dtype` is `None`."

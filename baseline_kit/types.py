@@ -17,48 +17,58 @@ class KitError(Exception):
 @runtime_checkable
 class DatasetAdapter(Protocol):
     "Loads raw text. Each document is one string; documents are joined with the end-of-text token."
+
     def load_documents(self) -> list[str]: ...
 
-# %% ../nbs/02_types.ipynb #c009
+# %% ../nbs/02_types.ipynb #c011
 @runtime_checkable
 class TokenizerAdapter(Protocol):
     "Turns text into token ids and back."
+
     vocab_size: int  # ids are in range(vocab_size)
     eot_id: Optional[int]  # end-of-text id placed between documents, or None
 
     def fit(self, documents: Sequence[str]) -> "TokenizerAdapter":
         "Train on (or reuse a saved vocabulary matching) `documents`; returns self."
+
     def encode(self, text: str) -> list[int]: ...
     def encode_batch(self, texts: Sequence[str]) -> list[list[int]]: ...
     def decode(self, ids: Sequence[int]) -> str: ...
     def save(self, path: Path) -> None:
         "Write everything needed to `load` it again to the file `path`."
+
     @classmethod
     def load(cls, path: Path) -> "TokenizerAdapter": ...
 
-# %% ../nbs/02_types.ipynb #c010
+# %% ../nbs/02_types.ipynb #c013
 @runtime_checkable
 class ModelAdapter(Protocol):
     "Builds a `torch.nn.Module` for a vocabulary and context length."
+
     def build(self, vocab_size: int, seq_len: int) -> Any:
         "A module with `forward(idx, targets=None, cache=None) -> (logits, loss)` and `new_cache(batch_size)`."
 
-# %% ../nbs/02_types.ipynb #c012
+# %% ../nbs/02_types.ipynb #c016
 @runtime_checkable
 class SplitAdapter(Protocol):
     "Splits tokenized documents into a training and a validation token stream."
+
     def split(self, documents: Sequence[Any], eot_id: Optional[int]) -> tuple[Any, Any]:
         "`documents` are 1-D int tensors; returns `(train_ids, val_ids)`, each a 1-D int tensor."
 
-# %% ../nbs/02_types.ipynb #c013
+# %% ../nbs/02_types.ipynb #c018
 @runtime_checkable
 class LoggerSession(Protocol):
     "One run's metric sink, returned by `LoggerAdapter.start`."
+
     def log(self, metrics: dict, step: int) -> None:
         "Record `metrics` (numbers, and a text `sample` at evaluations that sample) for optimizer step `step`."
+
     def finish(self) -> None: ...
+
 
 @runtime_checkable
 class LoggerAdapter(Protocol):
     "Opens a `LoggerSession` for a run."
+
     def start(self, run_dir: Path, config: dict, total_steps: int, start_step: int = 0) -> LoggerSession: ...

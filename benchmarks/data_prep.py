@@ -2,7 +2,7 @@
 
     python benchmarks/data_prep.py [--repeats 3] [--tokenizer bpe|char] [--vocab 8192]
 
-The data comes from the cache folder ($BASELINE_KIT_CACHE), downloaded there if missing. Not a test: a measurement script. Each repeat runs `baseline_kit.train.prepare_data` in a fresh subprocess (no
+The data comes from the cache folder ($BASELINE_KIT_CACHE), downloaded there if missing. Not a test: a measurement script. Each repeat runs `baseline_kit.preparation.prepare_data` in a fresh subprocess (no
 tokenizer cache, nothing reused between repeats) and the median is compared with the target (<= 2 s).
 """
 import argparse
@@ -21,7 +21,7 @@ def child(args):
     "One timed `prepare_data` in this process; prints one JSON line."
     from baseline_kit.config import BPETokenizerConfig, CharTokenizerConfig, ExperimentConfig, HoldoutSplitConfig, RunConfig, TrainConfig
     from baseline_kit.experiments import tiny_shakespeare_dataset
-    from baseline_kit.train import prepare_data
+    from baseline_kit.preparation import prepare_data
     tokenizer = BPETokenizerConfig(base_vocab_size=args.vocab) if args.tokenizer == "bpe" else CharTokenizerConfig()
     with tempfile.TemporaryDirectory() as root:
         config = ExperimentConfig(run=RunConfig(name="prep", artifacts_root=root, device="cpu"),

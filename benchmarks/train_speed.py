@@ -44,7 +44,8 @@ def child(args):
     os.environ.setdefault("BASELINE_KIT_PROGRESS", "0")
     import torch
     if args.threads: torch.set_num_threads(args.threads)
-    from baseline_kit.train import model_pipeline, prepare_data
+    from baseline_kit.preparation import prepare_data
+    from baseline_kit.train import model_pipeline
     with tempfile.TemporaryDirectory() as root:
         config = experiment(root, args.steps, args.models, args.compile, args.precision)
         prep = prepare_data(config).seconds  # the same preparation model_pipeline does, timed on its own
@@ -64,14 +65,9 @@ def child(args):
                "data_prep_s": prep, "non_model_pct": 100 * (timing["data"] + timing["other"]) / total,
                "timing": timing, "wall_s": wall, "train_loss": result.last("train/loss"), "val_loss_20_batches": result.last("val/loss")}
         if not args.skip_eval:
-            try:
-                from baseline_kit.inference import evaluate_run
-                full = evaluate_run(result.run_dir, device="cpu")
-                out["val_loss"], out["val_eval"] = full["loss"], "full validation split (inference.evaluate_run)"
-            except ImportError:
-                from baseline_kit.train import evaluate
-                data = prepare_data(config, tokenizer=result.tokenizer)
-                out["val_loss"], out["val_eval"] = evaluate(result.model, data.val, torch.device("cpu")), "full validation split (train.evaluate)"
+            from baseline_kit.inference import evaluate_run
+            full = evaluate_run(result.run_dir, device="cpu")
+            out["val_loss"], out["val_eval"] = full["loss"], "full validation split (inference.evaluate_run)"
     print("RESULT " + json.dumps(out), flush=True)
 
 

@@ -22,6 +22,7 @@ from ..registry import MODELS
 # %% ../../nbs/11_model_llama.ipynb #c008
 class RMSNorm(nn.Module):
     "Root-mean-square normalisation over the last dimension with a learned gain (no bias, no mean subtraction)."
+
     def __init__(self, dim: int, eps: float = 1e-5):
         super().__init__()
         self.eps = eps
@@ -38,6 +39,7 @@ def rope_rotations(head_size: int, seq_len: int, theta: float = 10000.0) -> torc
     angles = torch.outer(torch.arange(seq_len, dtype=torch.float64), frequencies)  # float64: exact for long contexts
     return torch.stack([angles.cos(), angles.sin()], dim=-1).float()
 
+
 def apply_rope(x: torch.Tensor, rotations: torch.Tensor) -> torch.Tensor:
     "Rotate the feature pairs of `x` `(..., D)` by the complex `rotations` `(..., D/2)` (broadcast against `x`)."
     pairs = torch.view_as_complex(x.float().unflatten(-1, (-1, 2)))  # (..., D/2) complex: a view, no copy
@@ -46,6 +48,7 @@ def apply_rope(x: torch.Tensor, rotations: torch.Tensor) -> torch.Tensor:
 # %% ../../nbs/11_model_llama.ipynb #c015
 class GroupedQueryAttention(nn.Module):
     "Causal self-attention with rotary embeddings and `n_kv_heads` key/value heads shared by groups of query heads."
+
     def __init__(self, config: LlamaDecoderConfig):
         super().__init__()
         self.n_heads, self.n_kv_heads = config.n_heads, config.n_kv_heads or config.n_heads
@@ -60,10 +63,13 @@ class GroupedQueryAttention(nn.Module):
         qk, v = self.qkv(x).view(B, T, H + 2 * K, self.head_size).split([H + K, K], dim=2)
         q, k = apply_rope(qk, rotations).split([H, K], dim=2)
         q, k, v = q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)  # (B, heads, T, D) views, no copies
-        if cache is not None: k, v = cache.update(layer, k, v)  # now (B, K, S, D): the cached prefix plus these T
+        if cache is not None:
+            k, v = cache.update(layer, k, v)  # now (B, K, S, D): the cached prefix plus these T
         if K != H:  # (B, K, S, D) -> (B, H, S, D): each key/value head repeated for the query heads of its group
             k, v = k.repeat_interleave(H // K, dim=1), v.repeat_interleave(H // K, dim=1)
-        y = attend(q, k, v, attn_mask, is_causal, dropout_p=self.dropout if self.training else 0.0)  # SDPA, or bf16 on a CPU
+        y = attend(
+            q, k, v, attn_mask, is_causal, dropout_p=self.dropout if self.training else 0.0
+        )  # SDPA, or bf16 on a CPU
         return self.proj_dropout(self.proj(y.transpose(1, 2).reshape(B, T, C)))
 
 # %% ../../nbs/11_model_llama.ipynb #c020
@@ -71,8 +77,10 @@ def swiglu_hidden(d_model: int, multiple: int = 32) -> int:
     "The default SwiGLU hidden width: `8/3 * d_model`, rounded up to a multiple of `multiple`."
     return multiple * math.ceil(8 * d_model / (3 * multiple))
 
+
 class SwiGLU(nn.Module):
     "Gated feed-forward network: `proj(silu(gate(x)) * up(x))`."
+
     def __init__(self, d_model: int, hidden: int, dropout: float = 0.0):
         super().__init__()
         self.gate_up = nn.Linear(d_model, 2 * hidden, bias=False)
@@ -86,6 +94,7 @@ class SwiGLU(nn.Module):
 # %% ../../nbs/11_model_llama.ipynb #c022
 class LlamaBlock(nn.Module):
     "Pre-norm transformer block with RMSNorm, grouped-query attention and a SwiGLU MLP."
+
     def __init__(self, config: LlamaDecoderConfig):
         super().__init__()
         self.attention_norm = RMSNorm(config.d_model, config.norm_eps)
@@ -100,6 +109,7 @@ class LlamaBlock(nn.Module):
 # %% ../../nbs/11_model_llama.ipynb #c025
 class LlamaDecoder(nn.Module):
     "Llama-style decoder-only language model over `vocab_size` tokens with a context of `seq_len`."
+
     def __init__(self, config: LlamaDecoderConfig, vocab_size: int, seq_len: int):
         super().__init__()
         self.config, self.vocab_size, self.seq_len = config, vocab_size, seq_len
@@ -107,7 +117,8 @@ class LlamaDecoder(nn.Module):
         self.blocks = nn.ModuleList(LlamaBlock(config) for _ in range(config.layers))
         self.norm = RMSNorm(config.d_model, config.norm_eps)
         self.head = nn.Linear(config.d_model, vocab_size, bias=False)
-        if config.tie_embeddings: self.head.weight = self.token_embedding.weight
+        if config.tie_embeddings:
+            self.head.weight = self.token_embedding.weight
         rotations = rope_rotations(config.d_model // config.n_heads, seq_len, config.rope_theta)
         self.register_buffer("rope_rotations", rotations, persistent=False)  # recomputed, not saved in checkpoints
         init_gpt2_weights(self, config.layers)
@@ -115,11 +126,13 @@ class LlamaDecoder(nn.Module):
     def forward(self, idx: torch.Tensor, targets: Optional[torch.Tensor] = None, cache: Optional[KVCache] = None):
         "Logits `(B, T, vocab)` for token ids `idx` `(B, T)`, and the mean cross-entropy against `targets` (or `None`)."
         start, T = context_start(idx, cache, self.seq_len), idx.shape[1]
-        rotations = torch.view_as_complex(self.rope_rotations[start:start + T].float()).unsqueeze(1)  # (T, 1, D/2)
+        rotations = torch.view_as_complex(self.rope_rotations[start : start + T].float()).unsqueeze(1)  # (T, 1, D/2)
         attn_mask, is_causal = attention_mask(start, T, idx.device)
         x = self.token_embedding(idx)
-        for layer, block in enumerate(self.blocks): x = block(x, rotations, attn_mask, is_causal, cache, layer)
-        if cache is not None: cache.advance(T)
+        for layer, block in enumerate(self.blocks):
+            x = block(x, rotations, attn_mask, is_causal, cache, layer)
+        if cache is not None:
+            cache.advance(T)
         logits = self.head(self.norm(x))
         loss = None if targets is None else F.cross_entropy(logits.view(-1, logits.shape[-1]), targets.reshape(-1))
         return logits, loss
@@ -127,8 +140,15 @@ class LlamaDecoder(nn.Module):
     def new_cache(self, batch_size: int) -> KVCache:
         "An empty KV cache for `batch_size` sequences (`n_kv_heads` heads per layer), on this model's device and dtype."
         weight, heads = self.token_embedding.weight, self.blocks[0].attention
-        return KVCache(self.config.layers, batch_size, heads.n_kv_heads, self.seq_len, heads.head_size,
-                       device=weight.device, dtype=weight.dtype)
+        return KVCache(
+            self.config.layers,
+            batch_size,
+            heads.n_kv_heads,
+            self.seq_len,
+            heads.head_size,
+            device=weight.device,
+            dtype=weight.dtype,
+        )
 
     def num_parameters(self) -> int:
         "Number of parameters; a tied embedding matrix is counted once."
@@ -138,7 +158,9 @@ class LlamaDecoder(nn.Module):
 @MODELS.register("llama")
 class LlamaDecoderAdapter:
     "Builds a `LlamaDecoder` from a `LlamaDecoderConfig`."
-    def __init__(self, config: LlamaDecoderConfig): self.config = config
+
+    def __init__(self, config: LlamaDecoderConfig):
+        self.config = config
 
     def build(self, vocab_size: int, seq_len: int) -> nn.Module:
         return LlamaDecoder(self.config, vocab_size, seq_len)
