@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 # %% ../nbs/17_checkpoint.ipynb #c004
-from .config import ConfigError, ExperimentConfig
+from .config import ConfigError, ExperimentConfig, upgrade_config_dict
 from .files import atomic_write
 from .types import KitError
 
@@ -113,7 +113,10 @@ RESUME_MAY_DIFFER = {
     "train.log_interval",
     "train.eval_interval",
     "train.eval_batches",
-    "train.checkpoint_interval",
+    "run.checkpoint_every_n_steps",
+    "run.checkpoint_filename",
+    "run.final_model_filename",
+    "run.project_name",
     "train.sample_tokens",
     "train.sample_prompt",
     "train.live_plot",
@@ -137,7 +140,7 @@ def check_resume_compatible(
     config: ExperimentConfig,  # the config of the run that resumes
 ):
     "Raise `ConfigError` on the first setting that differs from the checkpoint's and would change training."
-    old, new = flatten(saved), flatten(config.to_dict())
+    old, new = flatten(upgrade_config_dict(saved)), flatten(config.to_dict())
     for key in sorted(set(old) | set(new)):
         if key in RESUME_MAY_DIFFER or key.startswith("logging."):
             continue

@@ -103,7 +103,7 @@ def train_command(args):
 
     overrides = (
         list(args.overrides)
-        + (["run.resume_from_checkpoint=auto"] if args.resume else [])
+        + (["run.resume_from_checkpoint=true"] if args.resume else [])
         + (["run.overwrite=true"] if args.overwrite else [])
     )
     config = apply_overrides(resolve_experiment(args.experiment), overrides)

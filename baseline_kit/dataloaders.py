@@ -15,7 +15,7 @@ import torch
 # %% ../nbs/05_dataloaders.ipynb #c004
 from .config import HoldoutSplitConfig
 from .data import DataError
-from .registry import SPLITS
+from .registry import register_split_adapter
 
 # %% ../nbs/05_dataloaders.ipynb #c007
 def tokenize_documents(tokenizer, documents: Sequence[str]) -> list[torch.Tensor]:
@@ -24,24 +24,23 @@ def tokenize_documents(tokenizer, documents: Sequence[str]) -> list[torch.Tensor
     return [torch.tensor(ids + eot, dtype=torch.long) for ids in tokenizer.encode_batch(documents)]
 
 # %% ../nbs/05_dataloaders.ipynb #c010
-@SPLITS.register("holdout")
 class HoldoutSplit:
     "The first `train_fraction` of the (optionally shuffled) token stream trains, the rest validates."
 
-    def __init__(self, config: HoldoutSplitConfig = None):
-        self.config = config or HoldoutSplitConfig()
-
     def split(
-        self, documents: Sequence[torch.Tensor], eot_id: Optional[int] = None
+        self, cfg: HoldoutSplitConfig, documents: Sequence[torch.Tensor], eot_id: Optional[int] = None
     ) -> tuple[torch.Tensor, torch.Tensor]:
         if not documents:
             raise DataError("dataset: no documents to split")
         order = range(len(documents))
-        if self.config.shuffle:
-            order = torch.randperm(len(documents), generator=torch.Generator().manual_seed(self.config.seed)).tolist()
+        if cfg.shuffle:
+            order = torch.randperm(len(documents), generator=torch.Generator().manual_seed(cfg.seed)).tolist()
         stream = torch.cat([documents[i] for i in order])
-        cut = int(len(stream) * self.config.train_fraction)
+        cut = int(len(stream) * cfg.train_fraction)
         return stream[:cut], stream[cut:]
+
+
+register_split_adapter("holdout", HoldoutSplit())
 
 # %% ../nbs/05_dataloaders.ipynb #c013
 def window_starts(num_tokens: int, seq_len: int, stride: int) -> torch.Tensor:

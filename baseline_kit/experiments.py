@@ -43,7 +43,7 @@ def tiny_shakespeare_dataset() -> LocalTextDatasetConfig:
 def tiny_shakespeare() -> ExperimentConfig:
     "nanoGPT's shakespeare_char baby GPT (CPU recipe) as a kit experiment."
     return ExperimentConfig(
-        run=RunConfig(name="tiny_shakespeare"),
+        run=RunConfig(name="tiny_shakespeare", checkpoint_every_n_steps=250),
         dataset=tiny_shakespeare_dataset(),
         tokenizer=CharTokenizerConfig(),
         model=BaselineDecoderConfig(d_model=128, n_heads=4, layers=4, dropout=0.0),
@@ -61,7 +61,6 @@ def tiny_shakespeare() -> ExperimentConfig:
             eval_interval=250,
             eval_batches=20,
             log_interval=10,
-            checkpoint_interval=250,
             sample_tokens=200,
         ),
         split=HoldoutSplitConfig(train_fraction=0.9),

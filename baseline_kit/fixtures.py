@@ -36,7 +36,6 @@ TINY_TRAIN = {
     "eval_interval": 10,
     "eval_batches": 4,
     "log_interval": 5,
-    "checkpoint_interval": 10,
     "warmup_steps": 5,
     "learning_rate": 3e-3,
     "live_plot": False,
@@ -55,7 +54,7 @@ def tiny_experiment(
     if not data.exists():
         data.write_text(tiny_text())
     return ExperimentConfig(
-        run=RunConfig(name="tiny", artifacts_root=str(folder / "artifacts"), device="cpu"),
+        run=RunConfig(name="tiny", artifacts_root=str(folder / "artifacts"), device="cpu", checkpoint_every_n_steps=10),
         dataset=LocalTextDatasetConfig(path=str(data)),
         tokenizer=CharTokenizerConfig(),
         model=BaselineDecoderConfig(d_model=32, n_heads=4, layers=2),

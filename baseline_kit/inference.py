@@ -19,9 +19,9 @@ from .config import section_config_from_dict
 from .evaluation import evaluate, loss_metrics
 from .generation import generate_ids
 from .preparation import prepare_data
-from .run_folder import CHECKPOINT_FILE, read_inference_config, read_run_config
-from .runtime import adapter_class, autocast_dtype, resolve_adapter, resolve_device
-from .types import TokenizerAdapter
+from .run_folder import read_inference_config, read_run_config
+from .runtime import adapter_named, autocast_dtype, resolve_adapter, resolve_device
+from .types import Tokenizer
 
 # %% ../nbs/30_inference.ipynb #c007
 @dataclass
@@ -30,7 +30,7 @@ class LoadedRun:
 
     run_dir: Path
     model: torch.nn.Module
-    tokenizer: TokenizerAdapter
+    tokenizer: Tokenizer
     info: dict  # the run's inference_config.json
     device: torch.device
 
@@ -70,11 +70,9 @@ def load_run(
     run_dir = Path(run_dir)
     info = read_inference_config(run_dir)
     model_config = section_config_from_dict("model", info["model"])
-    tokenizer = adapter_class("tokenizer", info["tokenizer"]["name"]).load(run_dir / info["tokenizer"]["file"])
-    model = resolve_adapter("model", model_config).build(info["vocab_size"], info["seq_len"])
-    model.load_state_dict(
-        load_model_state(run_dir / info["weights"], run_dir / info.get("checkpoint", CHECKPOINT_FILE))
-    )
+    tokenizer = adapter_named("tokenizer", info["tokenizer"]["name"]).load(run_dir / info["tokenizer"]["file"])
+    model = resolve_adapter("model", model_config).build(model_config, info["vocab_size"], info["seq_len"])
+    model.load_state_dict(load_model_state(run_dir / info["weights"], run_dir / info["checkpoint"]))
     device = resolve_device(device)
     return LoadedRun(run_dir, model.to(device).eval(), tokenizer, info, device)
 

@@ -18,7 +18,7 @@ import torch
 from .config import ExperimentConfig
 from .dataloaders import WindowLoader, tokenize_documents
 from .runtime import resolve_adapter
-from .types import TokenizerAdapter
+from .types import Tokenizer
 
 # %% ../nbs/15_preparation.ipynb #c007
 def take_fraction(
@@ -51,7 +51,7 @@ def stream_fingerprint(*streams: torch.Tensor) -> str:
 class PreparedData:
     "What training and evaluation need from the data."
 
-    tokenizer: TokenizerAdapter
+    tokenizer: Tokenizer
     train: WindowLoader
     val: WindowLoader
     val_bytes_per_token: float  # UTF-8 bytes per validation token, to report bits per byte
@@ -61,16 +61,16 @@ class PreparedData:
 # %% ../nbs/15_preparation.ipynb #c014
 def prepare_data(
     config: ExperimentConfig,  # the experiment (its dataset, tokenizer, split and train sections)
-    tokenizer: Optional[TokenizerAdapter] = None,  # an already fitted tokenizer (resume, evaluation); fitted if `None`
+    tokenizer: Optional[Tokenizer] = None,  # an already fitted tokenizer (resume, evaluation); fitted if `None`
 ) -> PreparedData:
     "Documents → tokenizer (fitted unless given) → token stream → split → train/validation `WindowLoader`s."
     start = time.perf_counter()
     tc = config.train
-    documents = resolve_adapter("dataset", config.dataset).load_documents()
+    corpus = resolve_adapter("dataset", config.dataset).load(config.dataset)
     if tokenizer is None:
-        tokenizer = resolve_adapter("tokenizer", config.tokenizer).fit(documents)
-    token_docs = take_fraction(tokenize_documents(tokenizer, documents), tc.data_fraction)
-    train_ids, val_ids = resolve_adapter("split", config.split).split(token_docs, tokenizer.eot_id)
+        tokenizer = resolve_adapter("tokenizer", config.tokenizer).fit(config.tokenizer, corpus)
+    token_docs = take_fraction(tokenize_documents(tokenizer, list(corpus)), tc.data_fraction)
+    train_ids, val_ids = resolve_adapter("split", config.split).split(config.split, token_docs, tokenizer.eot_id)
     train = WindowLoader(
         train_ids,
         tc.seq_len,

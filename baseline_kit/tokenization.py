@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['EOT', 'fingerprint', 'special_tokens', 'split_at_line_starts', 'FittedTokenizer', 'meta_path', 'read_meta',
-           'BPETokenizer', 'CharTokenizer']
+           'BPETokenizer', 'CharTokenizer', 'FittedTokenizerAdapter']
 
 # %% ../nbs/04_tokenization.ipynb #c002
 import hashlib
@@ -15,7 +15,8 @@ from typing import Optional, Sequence
 # %% ../nbs/04_tokenization.ipynb #c003
 from .config import BPETokenizerConfig, CharTokenizerConfig
 from .files import atomic_write, write_json_atomic
-from .registry import TOKENIZERS
+from .registry import register_tokenizer_adapter
+from .types import TextCorpus
 
 # %% ../nbs/04_tokenization.ipynb #c006
 def fingerprint(settings: dict, documents: Sequence[str]) -> str:
@@ -92,7 +93,6 @@ def read_meta(path) -> dict:
     return json.loads(meta_path(path).read_text(encoding="utf-8")) if meta_path(path).is_file() else {}
 
 # %% ../nbs/04_tokenization.ipynb #c021
-@TOKENIZERS.register("bpe")
 class BPETokenizer(FittedTokenizer):
     "Byte-level BPE (GPT-2 style) trained with Hugging Face `tokenizers`."
 
@@ -173,7 +173,6 @@ class BPETokenizer(FittedTokenizer):
         return tok
 
 # %% ../nbs/04_tokenization.ipynb #c030
-@TOKENIZERS.register("char")
 class CharTokenizer(FittedTokenizer):
     "One token per character of the training text."
 
@@ -228,3 +227,20 @@ class CharTokenizer(FittedTokenizer):
         tok = cls(CharTokenizerConfig(**data["config"]), data["chars"])
         tok.fingerprint = data.get("fingerprint")
         return tok
+
+# %% ../nbs/04_tokenization.ipynb #c034
+class FittedTokenizerAdapter:
+    "The tokenizer adapter of a `FittedTokenizer` class."
+
+    def __init__(self, tokenizer_class: type):
+        self.tokenizer_class = tokenizer_class
+
+    def fit(self, cfg, corpus: TextCorpus) -> FittedTokenizer:
+        return self.tokenizer_class(cfg).fit(list(corpus))
+
+    def load(self, path) -> FittedTokenizer:
+        return self.tokenizer_class.load(path)
+
+
+register_tokenizer_adapter("bpe", FittedTokenizerAdapter(BPETokenizer))
+register_tokenizer_adapter("char", FittedTokenizerAdapter(CharTokenizer))

@@ -39,8 +39,6 @@ from .generation import generate_ids
 from .optimization import build_optimizer, build_scheduler
 from .preparation import PreparedData, prepare_data
 from baseline_kit.run_folder import (
-    CHECKPOINT_FILE,
-    MODEL_FILE,
     TOKENIZER_FILE,
     MetricsLog,
     find_resume_checkpoint,
@@ -48,7 +46,7 @@ from baseline_kit.run_folder import (
     run_dir_for,
 )
 from baseline_kit.runtime import (
-    adapter_class,
+    adapter_named,
     autocast,
     autocast_dtype,
     check_adapters,
@@ -56,7 +54,7 @@ from baseline_kit.runtime import (
     resolve_adapter,
     resolve_device,
 )
-from .types import KitError, LoggerSession, TokenizerAdapter
+from .types import KitError, LoggerSession, Tokenizer
 
 # %% ../nbs/20_train.ipynb #c009
 class TrainingDivergedError(KitError, RuntimeError):
@@ -88,12 +86,12 @@ class Run:
     timing: dict = field(default_factory=lambda: {"data": 0.0, "model": 0.0, "other": 0.0})  # seconds, cumulative
 
 # %% ../nbs/20_train.ipynb #c012
-def _load_resume_tokenizer(config: ExperimentConfig, resume_path: Path) -> TokenizerAdapter:
+def _load_resume_tokenizer(config: ExperimentConfig, resume_path: Path) -> Tokenizer:
     "The tokenizer saved beside a checkpoint (the ids a checkpoint was trained on)."
     tokenizer_file = resume_path.parent / TOKENIZER_FILE
     if not tokenizer_file.is_file():
         raise CheckpointError(f"cannot resume: {tokenizer_file} is missing")
-    return adapter_class("tokenizer", config.tokenizer.name).load(tokenizer_file)
+    return adapter_named("tokenizer", config.tokenizer.name).load(tokenizer_file)
 
 
 def _setup(config: ExperimentConfig):
@@ -126,7 +124,7 @@ def _build(config: ExperimentConfig, device: torch.device, checkpoint: Optional[
     "Model, optimizer and scheduler, restored from `checkpoint` if given."
     tc = config.train
     _seed_everything(config.run.seed)
-    model = resolve_adapter("model", config.model).build(data.tokenizer.vocab_size, tc.seq_len).to(device)
+    model = resolve_adapter("model", config.model).build(config.model, data.tokenizer.vocab_size, tc.seq_len).to(device)
     total_steps = tc.max_steps or tc.epochs * len(data.train)
     optimizer = build_optimizer(model, tc, device)
     scheduler = build_scheduler(optimizer, tc, total_steps)
@@ -181,7 +179,7 @@ def write_checkpoint(run: Run):
         "config": run.config.to_dict(),
         "data_fingerprint": run.data.fingerprint,
     }
-    save_atomic(state, run.run_dir / CHECKPOINT_FILE)
+    save_atomic(state, run.run_dir / run.config.run.checkpoint_filename)
     run.last_checkpoint_step = run.step
 
 
@@ -202,7 +200,8 @@ def check_finite(run: Run, nonfinite: torch.Tensor):
     if run.last_checkpoint_step is None:
         kept = "no checkpoint had been written yet"
     else:
-        kept = f"the last good checkpoint (step {run.last_checkpoint_step}) is kept at {run.run_dir / CHECKPOINT_FILE}"
+        path = run.run_dir / run.config.run.checkpoint_filename
+        kept = f"the last good checkpoint (step {run.last_checkpoint_step}) is kept at {path}"
     raise TrainingDivergedError(
         f"training loss became NaN or infinite by step {run.step}; training stopped and {kept}. "
         "Try a lower train.learning_rate or check the data."
@@ -322,7 +321,7 @@ def train_loop(run: Run):
                 log_training(run, window)
             if run.step % tc.eval_interval == 0 or done:
                 run_evaluation(run)
-            if run.step % tc.checkpoint_interval == 0 or done:
+            if run.step % run.config.run.checkpoint_every_n_steps == 0 or done:
                 check_finite(run, window.nonfinite)
                 write_checkpoint(run)
             for callback in run.callbacks:
@@ -348,7 +347,7 @@ class RunResult:
     step: int
     total_steps: int
     model: torch.nn.Module
-    tokenizer: TokenizerAdapter
+    tokenizer: Tokenizer
     history: list
     timing: dict
 
@@ -368,7 +367,7 @@ def model_pipeline(
     "Train the experiment `config` describes; returns the model, tokenizer, metrics and the run folder."
     run = _start_run(config, callbacks)
     run.session = resolve_adapter("logging", config.logging).start(
-        run.run_dir, config.to_dict(), run.total_steps, run.step
+        config.logging, run.run_dir, config.to_dict(), run.total_steps, run.step
     )
     try:
         for callback in run.callbacks:
@@ -380,10 +379,10 @@ def model_pipeline(
     if run.interrupted:
         raise KeyboardInterrupt(
             f"training interrupted at step {run.step}; checkpoint saved in {run.run_dir}. "
-            "Resume with run.resume_from_checkpoint='auto'."
+            "Resume with run.resume_from_checkpoint=True."
         )
     if run.step >= run.total_steps:
-        save_atomic(run.model.state_dict(), run.run_dir / MODEL_FILE)
+        save_atomic(run.model.state_dict(), run.run_dir / run.config.run.final_model_filename)
     for callback in run.callbacks:
         callback.on_train_end(run)
     return RunResult(run.run_dir, run.step, run.total_steps, run.model, run.data.tokenizer, run.history, run.timing)

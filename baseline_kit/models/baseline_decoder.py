@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['KVCache', 'attention_mask', 'attend', 'CausalSelfAttention', 'MLP', 'Block', 'init_gpt2_weights', 'context_start',
-           'BaselineDecoder', 'BaselineDecoderAdapter']
+           'BaselineDecoder', 'DecoderAdapter']
 
 # %% ../../nbs/10_model_baseline_decoder.ipynb #c002
 import math
@@ -16,7 +16,7 @@ from torch import nn
 
 # %% ../../nbs/10_model_baseline_decoder.ipynb #c003
 from ..config import BaselineDecoderConfig
-from ..registry import MODELS
+from ..registry import MODELS, register_model_adapter
 
 # %% ../../nbs/10_model_baseline_decoder.ipynb #c008
 class KVCache:
@@ -199,12 +199,14 @@ class BaselineDecoder(nn.Module):
         return sum(p.numel() for p in self.parameters())
 
 # %% ../../nbs/10_model_baseline_decoder.ipynb #c046
-@MODELS.register("baseline_decoder")
-class BaselineDecoderAdapter:
-    "Builds a `BaselineDecoder` from a `BaselineDecoderConfig`."
+class DecoderAdapter:
+    "The model adapter of a decoder class built as `model_class(cfg, vocab_size, seq_len)`."
 
-    def __init__(self, config: BaselineDecoderConfig):
-        self.config = config
+    def __init__(self, model_class: type):
+        self.model_class = model_class
 
-    def build(self, vocab_size: int, seq_len: int) -> nn.Module:
-        return BaselineDecoder(self.config, vocab_size, seq_len)
+    def build(self, cfg, vocab_size: int, seq_len: int) -> nn.Module:
+        return self.model_class(cfg, vocab_size, seq_len)
+
+
+register_model_adapter("baseline_decoder", DecoderAdapter(BaselineDecoder))

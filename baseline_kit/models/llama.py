@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['RMSNorm', 'rope_rotations', 'apply_rope', 'GroupedQueryAttention', 'swiglu_hidden', 'SwiGLU', 'LlamaBlock',
-           'LlamaDecoder', 'LlamaDecoderAdapter']
+           'LlamaDecoder']
 
 # %% ../../nbs/11_model_llama.ipynb #c002
 import math
@@ -16,8 +16,15 @@ from torch import nn
 
 # %% ../../nbs/11_model_llama.ipynb #c003
 from ..config import LlamaDecoderConfig
-from .baseline_decoder import KVCache, attend, attention_mask, context_start, init_gpt2_weights
-from ..registry import MODELS
+from baseline_kit.models.baseline_decoder import (
+    DecoderAdapter,
+    KVCache,
+    attend,
+    attention_mask,
+    context_start,
+    init_gpt2_weights,
+)
+from ..registry import register_model_adapter
 
 # %% ../../nbs/11_model_llama.ipynb #c008
 class RMSNorm(nn.Module):
@@ -155,12 +162,4 @@ class LlamaDecoder(nn.Module):
         return sum(p.numel() for p in self.parameters())
 
 # %% ../../nbs/11_model_llama.ipynb #c040
-@MODELS.register("llama")
-class LlamaDecoderAdapter:
-    "Builds a `LlamaDecoder` from a `LlamaDecoderConfig`."
-
-    def __init__(self, config: LlamaDecoderConfig):
-        self.config = config
-
-    def build(self, vocab_size: int, seq_len: int) -> nn.Module:
-        return LlamaDecoder(self.config, vocab_size, seq_len)
+register_model_adapter("llama", DecoderAdapter(LlamaDecoder))
