@@ -62,6 +62,15 @@ def load_checkpoint(path) -> dict:
     missing = [k for k in CHECKPOINT_KEYS if not isinstance(state, dict) or k not in state]
     if missing:
         raise CheckpointError(f"checkpoint {path} is not a baseline_kit checkpoint (missing {', '.join(missing)})")
+    expected = {"step": int, "config": dict, "model": dict, "optimizer": dict, "scheduler": dict, "rng": dict}
+    for key, kind in expected.items():
+        if not isinstance(state[key], kind) or (kind is int and isinstance(state[key], bool)):
+            raise CheckpointError(
+                f"checkpoint {path}: {key} is a {type(state[key]).__name__}, expected a {kind.__name__}"
+            )
+    absent = [k for k in ("python", "numpy", "torch", "cuda") if k not in state["rng"]]
+    if absent:
+        raise CheckpointError(f"checkpoint {path}: rng lacks the {', '.join(absent)} state")
     return state
 
 # %% ../nbs/17_checkpoint.ipynb #c012

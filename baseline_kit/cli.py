@@ -14,6 +14,7 @@ from typing import Any, get_type_hints
 
 # %% ../nbs/40_cli.ipynb #c003
 from baseline_kit.config import (
+    LocalTextDatasetConfig,
     KEY_FIELDS,
     ConfigError,
     ExperimentConfig,
@@ -94,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("evaluate", help="full validation loss, perplexity and bits per byte of a run")
     evaluate.add_argument("run_dir")
     evaluate.add_argument("--device", default="auto")
+    evaluate.add_argument(
+        "--data", default=None, metavar="FILE", help="evaluate on this text file instead (on purpose)"
+    )
     commands.add_parser("list", help="list experiments and adapters")
     return parser
 
@@ -129,7 +133,8 @@ def generate_command(args):
 def evaluate_command(args):
     from baseline_kit.inference import evaluate_run
 
-    print(json.dumps(evaluate_run(args.run_dir, device=args.device), indent=2))
+    dataset = None if args.data is None else LocalTextDatasetConfig(path=args.data)
+    print(json.dumps(evaluate_run(args.run_dir, device=args.device, dataset=dataset), indent=2))
 
 
 def list_command(args):

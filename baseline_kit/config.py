@@ -155,7 +155,7 @@ class RunConfig(SectionConfig):
     resume_from_checkpoint: Union[bool, str] = False
     """`False`: start fresh; `True`: continue this run from its checkpoint, if it has one; or a checkpoint's path."""
     overwrite: bool = False
-    """Allow a fresh start in a run folder that already holds a checkpoint (it is replaced)."""
+    """Allow a new run to replace what its run folder holds, or another run's checkpoint to be continued there."""
     checkpoint_every_n_steps: int = 500
     """Write the checkpoint every this many optimizer steps (and at the end)."""
     checkpoint_filename: str = "baseline_checkpoint.pt"

@@ -84,16 +84,20 @@ def read_text_file(path, encoding: str = "utf-8") -> str:
     data = path.read_bytes()
     if not data.strip():
         raise DataError(f"dataset.path: {path} is empty")
-    if b"\x00" in data[: 1 << 20]:
-        raise DataError(f"dataset.path: {path} looks binary (contains NUL bytes), expected text")
     try:
-        return data.decode(encoding)
+        text = data.decode(encoding)  # decoded first: UTF-16 text has NUL bytes and is still text
     except UnicodeDecodeError as e:
+        binary = b"\x00" in data[: 1 << 20]
         raise DataError(
-            f"dataset.path: {path} is not valid {encoding} (byte {e.start}); set dataset.encoding"
+            f"dataset.path: {path} looks binary (contains NUL bytes), expected text"
+            if binary
+            else f"dataset.path: {path} is not valid {encoding} (byte {e.start}); set dataset.encoding"
         ) from None
     except LookupError:
         raise DataError(f"dataset.encoding: unknown encoding {encoding!r}") from None
+    if "\x00" in text:
+        raise DataError(f"dataset.path: {path} looks binary (contains NUL characters), expected text")
+    return text
 
 # %% ../nbs/03_data.ipynb #c025
 def decode_delimiter(delimiter: str) -> str:
@@ -140,8 +144,9 @@ class HFTextDataset:
         for f in [cfg.data_files] if isinstance(cfg.data_files, str) else cfg.data_files or []:
             if not any(ch in f for ch in "*?[") and "://" not in f and not Path(f).expanduser().exists():
                 raise DataError(f"dataset.data_files: file not found: {f}")
+        options = {"keep_linebreaks": True} if cfg.path == "text" else {}  # rows keep their newline
         return datasets.load_dataset(
-            cfg.path, cfg.config_name, data_files=cfg.data_files, split=cfg.split, revision=cfg.revision
+            cfg.path, cfg.config_name, data_files=cfg.data_files, split=cfg.split, revision=cfg.revision, **options
         )
 
     def load(self, cfg: HFTextDatasetConfig) -> TextCorpus:

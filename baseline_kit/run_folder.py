@@ -4,11 +4,16 @@
 
 # %% auto #0
 __all__ = ['RUN_CONFIG_FILE', 'INFERENCE_CONFIG_FILE', 'TOKENIZER_FILE', 'METRICS_FILE', 'run_dir_for', 'MetricsLog',
-           'inference_config', 'read_inference_config', 'read_run_config', 'find_resume_checkpoint',
-           'prepare_run_folder']
+           'inference_config', 'read_inference_config', 'read_run_config', 'run_artifacts', 'find_resume_checkpoint',
+           'lock_run_folder', 'prepare_run_folder']
 
 # %% ../nbs/16_run_folder.ipynb #c002
 import json
+import os
+import shutil
+import socket
+import time
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Optional
@@ -17,7 +22,6 @@ from typing import Optional
 from . import __version__
 from .config import ConfigError, ExperimentConfig
 from .files import remove_stale_temp_files, write_json_atomic, write_text_atomic
-from .loggers import WANDB_RUN_ID_FILE
 from .types import Tokenizer
 
 # %% ../nbs/16_run_folder.ipynb #c006
@@ -30,6 +34,8 @@ METRICS_FILE = "metrics.jsonl"
 def run_dir_for(config: ExperimentConfig) -> Path:
     "The run folder, guaranteed to be directly inside `run.artifacts_root`."
     root = Path(config.run.artifacts_root).expanduser().resolve()
+    if root.exists() and not root.is_dir():
+        raise ConfigError("run.artifacts_root", f"{root} is a file, expected a folder for run folders")
     run_dir = (root / config.run.name).resolve()
     if run_dir.parent != root:
         raise ConfigError("run.name", f"{config.run.name!r} resolves outside artifacts_root ({run_dir})")
@@ -47,9 +53,18 @@ class MetricsLog:
             f.write(json.dumps(record) + "\n")
 
     def read(self) -> list:
+        "The records; a line torn by a crash (cut short, or NUL-padded by the file system) is left out."
         if not self.path.is_file():
             return []
-        return [json.loads(line) for line in self.path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        records = []
+        for line in self.path.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                record = json.loads(line.strip("\x00 "))
+            except json.JSONDecodeError:
+                continue
+            if isinstance(record, dict):
+                records.append(record)
+        return records
 
     def truncate_after(self, step: int):
         kept = [r for r in self.read() if r.get("step", 0) <= step]
@@ -90,42 +105,91 @@ def read_run_config(run_dir) -> ExperimentConfig:
     return ExperimentConfig.from_json(_read_run_file(run_dir, RUN_CONFIG_FILE))
 
 # %% ../nbs/16_run_folder.ipynb #c018
+def run_artifacts(run_dir: Path) -> list:
+    "The names of what a run folder holds (hidden temporary and lock files aside)."
+    if not run_dir.is_dir():
+        return []
+    return sorted(p.name for p in run_dir.iterdir() if not p.name.startswith("."))
+
+
+def _refuse_to_replace(config: ExperimentConfig, run_dir: Path, action: str):
+    "A `ConfigError` unless `run_dir` is empty or `run.overwrite` allows replacing what it holds."
+    found = run_artifacts(run_dir)
+    if found and not config.run.overwrite:
+        shown = ", ".join(found[:6]) + (", ..." if len(found) > 6 else "")
+        raise ConfigError(
+            "run.resume_from_checkpoint",
+            f"{run_dir} already holds a run ({shown}); refusing to {action} there. Set it to True to "
+            "continue that run, or set run.overwrite=True to replace it (or pick another run.name)",
+        )
+
+# %% ../nbs/16_run_folder.ipynb #c020
 def find_resume_checkpoint(config: ExperimentConfig, run_dir: Path) -> Optional[Path]:
-    "The checkpoint to resume from, `None` for a fresh start; refuses to silently overwrite an existing run."
-    wanted, existing = config.run.resume_from_checkpoint, run_dir / config.run.checkpoint_filename
-    if wanted is False:
-        if existing.exists() and not config.run.overwrite:
-            raise ConfigError(
-                "run.resume_from_checkpoint",
-                f"{run_dir} already holds a checkpoint; set it to True to continue that run, "
-                "or set run.overwrite=True to start over (or pick another run.name)",
-            )
+    "The checkpoint to resume from, `None` for a fresh start; refuses to silently replace an existing run."
+    wanted, own = config.run.resume_from_checkpoint, run_dir / config.run.checkpoint_filename
+    if wanted is True and own.is_file():
+        return own
+    if wanted in (True, False):
+        _refuse_to_replace(config, run_dir, "start a new run")
         return None
-    if wanted is True:
-        return existing if existing.exists() else None
     path = Path(wanted).expanduser()
     if not path.is_file():
         raise ConfigError("run.resume_from_checkpoint", f"checkpoint file not found: {path}")
+    if path.resolve() != own:
+        _refuse_to_replace(config, run_dir, f"continue the checkpoint {path}")
     return path
 
-# %% ../nbs/16_run_folder.ipynb #c021
+# %% ../nbs/16_run_folder.ipynb #c023
+@contextmanager
+def lock_run_folder(run_dir: Path):
+    "Hold an exclusive lock on `run_dir` while the block runs; `ConfigError` naming the holder if it is taken."
+    import fcntl  # POSIX; the kit's run folders are locked on Linux and macOS
+
+    lock_path = run_dir.parent / f".{run_dir.name}.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+", encoding="utf-8") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            holder = f.read().strip() or "another process"
+            raise ConfigError(
+                "run.name", f"{run_dir} is in use by {holder}; wait for it or pick another run.name"
+            ) from None
+        f.seek(0)
+        f.truncate()
+        f.write(f"pid {os.getpid()} on {socket.gethostname()} since {time.strftime('%Y-%m-%d %H:%M:%S')}")
+        f.flush()
+        try:
+            yield
+        finally:
+            f.seek(0)
+            f.truncate()
+
+# %% ../nbs/16_run_folder.ipynb #c026
 def prepare_run_folder(
     config: ExperimentConfig,  # the run's config, written to `run_config.json`
     run_dir: Path,  # the run folder (created if needed)
     tokenizer: Tokenizer,  # written to `tokenizer.json`
-    resume_step: Optional[int] = None,  # the checkpoint's step when resuming, `None` for a fresh start
+    continue_step: Optional[int] = None,  # when continuing this folder's own run: its checkpoint's step
+    data_fingerprint: Optional[str] = None,  # the token streams' fingerprint, recorded for evaluation
 ) -> MetricsLog:
     "Create the run folder with run_config.json, inference_config.json and the tokenizer; prepare metrics.jsonl."
     run_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temp_files(run_dir)
     metrics = MetricsLog(run_dir / METRICS_FILE)
-    if resume_step is None:
-        for name in (config.run.checkpoint_filename, config.run.final_model_filename, METRICS_FILE, WANDB_RUN_ID_FILE):
-            (run_dir / name).unlink(missing_ok=True)
+    if continue_step is None:
+        for name in run_artifacts(run_dir):
+            path = run_dir / name
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
     else:
-        metrics.truncate_after(resume_step)
-    if resume_step is None or not (run_dir / TOKENIZER_FILE).exists():
-        tokenizer.save(run_dir / TOKENIZER_FILE)
+        metrics.truncate_after(continue_step)
+    tokenizer.save(run_dir / TOKENIZER_FILE)
     write_json_atomic(run_dir / RUN_CONFIG_FILE, config.to_dict())
-    write_json_atomic(run_dir / INFERENCE_CONFIG_FILE, inference_config(config, tokenizer))
+    write_json_atomic(
+        run_dir / INFERENCE_CONFIG_FILE, {**inference_config(config, tokenizer), "data_fingerprint": data_fingerprint}
+    )
     return metrics
