@@ -1,9 +1,9 @@
 """Fail when a notebook cell mixes imports with other code.
 
-nbdev's docs processing (`nbdev_docs`, which needs Quarto and so cannot run in CI) executes every cell that contains
-an import, out of context: a cell like `import x; y = f(data)` then fails on `data`. This check catches such cells
-without Quarto: a code cell that imports anything must contain only import statements (exported cells and
-`#| eval: false` cells are exempt: they run in context, or not at all)."""
+nbdev's docs processing (`nbdev_docs`) executes every cell that contains an import, out of context: a cell like
+`import x; y = f(data)` then fails on `data`. This check catches such cells quickly, without Quarto: a code cell that
+imports anything must contain only import statements (exported cells and `#| eval: false` cells are exempt: they run
+in context, or not at all)."""
 import ast
 import json
 import sys

@@ -30,7 +30,11 @@ from .types import KitError
 class ConfigError(KitError, ValueError):
     "An invalid config value. `field` is its dotted path, e.g. `train.seq_len`."
 
-    def __init__(self, field: str, message: str):
+    def __init__(
+        self,
+        field: str,  # dotted path of the bad value, e.g. `train.seq_len`
+        message: str,  # what is wrong with it
+    ):
         self.field = field
         super().__init__(f"{field}: {message}")
 
@@ -73,7 +77,11 @@ def _matches(value, annotation) -> bool:
     return isinstance(value, annotation)
 
 
-def check_type(value, annotation, field: str):
+def check_type(
+    value,  # the value read from the config
+    annotation,  # the field's type annotation
+    field: str,  # dotted path named in the error, e.g. `train.seq_len`
+):
     "Raise `ConfigError` naming `field` unless `value` matches `annotation`."
     if not _matches(value, annotation):
         raise ConfigError(field, f"expected {_type_name(annotation)}, got {value!r} ({type(value).__name__})")
@@ -96,13 +104,24 @@ def value_from_text(
     raise ConfigError(field, f"expected {_type_name(annotation)}, got {text!r}")
 
 # %% ../nbs/01_config.ipynb #c014
-def require(ok: bool, field: str, message: str):
+def require(
+    ok: bool,  # the condition that must hold
+    field: str,  # dotted path named in the error
+    message: str,  # the error message when `ok` is false
+):
     "Raise `ConfigError(field, message)` unless `ok`."
     if not ok:
         raise ConfigError(field, message)
 
 
-def require_range(value, field: str, low=None, high=None, low_open=False, high_open=False):
+def require_range(
+    value,  # the number to check; `None` passes
+    field: str,  # dotted path named in the error
+    low=None,  # lower bound; `None`: no lower bound
+    high=None,  # upper bound; `None`: no upper bound
+    low_open: bool = False,  # exclude `low` itself
+    high_open: bool = False,  # exclude `high` itself
+):
     "Check `low <= value <= high` (either side open or absent); `None` values are allowed."
     if value is None:
         return
@@ -259,14 +278,22 @@ CONFIG_TYPES = {
 KEY_FIELDS = {"dataset": "name", "tokenizer": "name", "model": "name", "split": "name", "logging": "provider"}
 
 
-def register_config_type(section: str, name: str, *, overwrite: bool = False):
+def register_config_type(
+    section: str,  # config section: dataset, tokenizer, model, split or logging
+    name: str,  # the adapter's registry key
+    *,
+    overwrite: bool = False,  # replace a different class already registered under `name`
+):
     "Class decorator: `cls` is the config type of adapter `name` in `section` (dataset, tokenizer, model, ...)."
     if section not in CONFIG_TYPES:
         raise ValueError(f"unknown config section {section!r}; available: {', '.join(CONFIG_TYPES)}")
     return lambda cls: CONFIG_TYPES[section].register(name, cls, overwrite=overwrite)
 
 
-def section_config_type(section: str, name) -> type:
+def section_config_type(
+    section: str,  # dataset, tokenizer, model, split or logging
+    name,  # the adapter's registry key, as the config names it
+) -> type:
     "The config type of adapter `name` in `section`; `ConfigError` on the key field if there is no such adapter."
     key = KEY_FIELDS[section]
     check_type(name, str, f"{section}.{key}")
@@ -532,12 +559,19 @@ class ExperimentConfig:
     "Everything a run needs. Change one field, re-run."
 
     run: RunConfig = field(default_factory=RunConfig)
+    """Run and project name, artifacts folder, seed, device, resume, checkpoint cadence and file names."""
     dataset: DatasetConfig = field(default_factory=LocalTextDatasetConfig)
+    """The text: a `DatasetConfig` subclass registered for the dataset adapter (`local_text`, `hf_text`)."""
     tokenizer: TokenizerConfig = field(default_factory=BPETokenizerConfig)
+    """Tokens: `bpe` or `char`."""
     model: ModelConfig = field(default_factory=BaselineDecoderConfig)
+    """The network: `baseline_decoder` or `llama`."""
     train: TrainConfig = field(default_factory=TrainConfig)
+    """Steps, batching, optimizer, evaluation and logging cadence."""
     split: SplitConfig = field(default_factory=HoldoutSplitConfig)
+    """Train/validation split: `holdout`."""
     logging: LoggingConfig = field(default_factory=LoggingConfig)
+    """Where metrics go: `console` or `wandb`."""
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -554,7 +588,9 @@ class ExperimentConfig:
         return experiment_from_json(text)
 
 # %% ../nbs/01_config.ipynb #c047
-def validate_experiment_config(config: ExperimentConfig) -> ExperimentConfig:
+def validate_experiment_config(
+    config: ExperimentConfig,  # the experiment to check
+) -> ExperimentConfig:
     "Check every section of `config`; raise `ConfigError` naming the first bad field. Returns `config`."
     if not isinstance(config, ExperimentConfig):
         raise ConfigError("config", f"expected ExperimentConfig, got {type(config).__name__}")
@@ -573,7 +609,11 @@ def validate_experiment_config(config: ExperimentConfig) -> ExperimentConfig:
     return config
 
 # %% ../nbs/01_config.ipynb #c050
-def section_from_dict(cls, data, path: str):
+def section_from_dict(
+    cls,  # the section's dataclass, e.g. `TrainConfig`
+    data,  # the section as read from JSON: a dict of field values
+    path: str,  # the section's name, used in errors
+):
     "Build section dataclass `cls` from `data`, rejecting unknown or missing fields and wrong types."
     require(isinstance(data, dict), path, f"expected an object, got {data!r}")
     hints, known = get_type_hints(cls), {f.name: f for f in fields(cls)}
@@ -594,7 +634,10 @@ def section_from_dict(cls, data, path: str):
     return cls(**values)
 
 
-def section_class(section: str, data: dict) -> type:
+def section_class(
+    section: str,  # run, dataset, tokenizer, model, train, split or logging
+    data: dict,  # the section as read from JSON
+) -> type:
     "The config type of `section` for its (JSON) dict: the section's type, or the adapter type its key field names."
     if section not in CONFIG_TYPES:
         return SECTION_BASES[section]
@@ -602,7 +645,10 @@ def section_class(section: str, data: dict) -> type:
     return section_config_type(section, data.get(key, getattr(ExperimentConfig(), section).__dict__[key]))
 
 
-def section_config_from_dict(section: str, data) -> object:
+def section_config_from_dict(
+    section: str,  # run, dataset, tokenizer, model, train, split or logging
+    data,  # the section as read from JSON: a dict of field values
+) -> object:
     "The config of `section` from a (JSON) dict; its key field picks the registered config type."
     require(isinstance(data, dict), section, f"expected an object, got {data!r}")
     return section_from_dict(section_class(section, data), data, section)
@@ -611,7 +657,9 @@ def section_config_from_dict(section: str, data) -> object:
 OLD_FILE_NAMES = {"checkpoint_filename": "checkpoint.pt", "final_model_filename": "model.pt"}
 
 
-def upgrade_config_dict(data):
+def upgrade_config_dict(
+    data,  # an experiment config as read from JSON, possibly written by kit 0.1.0
+):
     "A config dict from kit 0.1.0 in today's form (a copy); other dicts are returned as they are."
     sections = {name: data.get(name) for name in ("run", "train", "logging")} if isinstance(data, dict) else {}
     train, logging = (s if isinstance(s, dict) else {} for s in (sections.get("train"), sections.get("logging")))
@@ -630,7 +678,9 @@ def upgrade_config_dict(data):
     return data
 
 # %% ../nbs/01_config.ipynb #c055
-def experiment_from_dict(data: dict) -> ExperimentConfig:
+def experiment_from_dict(
+    data: dict,  # `{section: {field: value}}`, as read from JSON
+) -> ExperimentConfig:
     "Build and validate an `ExperimentConfig` from a (JSON) dict; missing sections take their defaults."
     require(isinstance(data, dict), "config", f"expected an object, got {type(data).__name__}")
     data = upgrade_config_dict(data)
@@ -644,7 +694,9 @@ def experiment_from_dict(data: dict) -> ExperimentConfig:
     return validate_experiment_config(ExperimentConfig(**sections))
 
 
-def experiment_from_json(text: str) -> ExperimentConfig:
+def experiment_from_json(
+    text: str,  # JSON text of an experiment config
+) -> ExperimentConfig:
     "Parse JSON text into a validated `ExperimentConfig`."
     try:
         data = json.loads(text)
@@ -653,7 +705,9 @@ def experiment_from_json(text: str) -> ExperimentConfig:
     return experiment_from_dict(data)
 
 
-def load_config(path) -> ExperimentConfig:
+def load_config(
+    path,  # a JSON file, e.g. a run's `run_config.json`
+) -> ExperimentConfig:
     "Read an `ExperimentConfig` from a JSON file."
     path = Path(path)
     if not path.is_file():

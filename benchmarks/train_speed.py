@@ -34,8 +34,10 @@ def experiment(root: str, steps: int, model: str, compile: bool, precision: str)
     config = get_experiment("tiny_shakespeare")  # data from $BASELINE_KIT_CACHE, downloaded there if missing
     model_config = config.model if model == "baseline_decoder" else LlamaDecoderConfig(d_model=128, n_heads=4, layers=4, dropout=0.0)
     assert (config.train.batch_size, config.train.seq_len) == (BATCH, SEQ)
-    return replace(config, run=replace(config.run, name="bench", artifacts_root=root, device="cpu", overwrite=True), model=model_config,
-                   train=replace(config.train, max_steps=steps, checkpoint_interval=max(steps, 1), sample_tokens=0, live_plot=False,
+    run = replace(config.run, name="bench", artifacts_root=root, device="cpu", overwrite=True,
+                  checkpoint_every_n_steps=max(steps, 1))
+    return replace(config, run=run, model=model_config,
+                   train=replace(config.train, max_steps=steps, sample_tokens=0, live_plot=False,
                                  compile=compile, precision=precision))
 
 
