@@ -64,6 +64,7 @@ LAZY_NAMES = {
     "Callback": "callbacks",
     "load_run": "inference",
     "evaluate_run": "inference",
+    "export_run": "export",
 }
 
 
