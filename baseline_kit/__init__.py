@@ -62,6 +62,7 @@ LAZY_NAMES = {
     "EXPERIMENTS": "experiments",
     "model_pipeline": "train",
     "Callback": "callbacks",
+    "export_run": "export",
     "load_run": "inference",
     "evaluate_run": "inference",
 }

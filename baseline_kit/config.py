@@ -444,6 +444,8 @@ class DecoderConfig(ModelConfig):
     """Transformer blocks."""
     dropout: float = 0.0
     """Dropout on attention weights and residual branches."""
+    init_from: Optional[str] = None
+    """Hugging Face folder of a compatible architecture (GPT-2 or Llama) to start from."""
 
     def _check_values(self, path):
         for name in ("d_model", "n_heads", "layers"):
@@ -454,6 +456,7 @@ class DecoderConfig(ModelConfig):
             f"must divide d_model={self.d_model}, got {self.n_heads}",
         )
         require_range(self.dropout, f"{path}.dropout", 0, 1, high_open=True)
+        require(self.init_from != "", f"{path}.init_from", "must be None or a Hugging Face model folder")
 
 # %% ../nbs/01_config.ipynb #c035
 @register_config_type("model", "baseline_decoder")

@@ -37,6 +37,7 @@ from .config import ExperimentConfig, validate_experiment_config
 from .data import DataError
 from .evaluation import evaluate, loss_metrics
 from .generation import generate_ids
+from .huggingface import init_from_hf
 from .optimization import build_optimizer, build_scheduler
 from .preparation import PreparedData, prepare_data
 from .tokenization import EncodingError
@@ -171,10 +172,12 @@ def _restore(checkpoint: dict, model, optimizer, scheduler, total_steps: int):
 
 
 def _build(config: ExperimentConfig, device: torch.device, checkpoint: Optional[dict], data: PreparedData):
-    "Model, optimizer and scheduler, restored from `checkpoint` if given."
+    "Model, optimizer and scheduler, restored from `checkpoint` if given (else the model starts from `init_from`)."
     tc = config.train
     _seed_everything(config.run.seed)
     model = resolve_adapter("model", config.model).build(config.model, data.tokenizer.vocab_size, tc.seq_len).to(device)
+    if checkpoint is None and getattr(config.model, "init_from", None):  # Hugging Face weights to start from
+        init_from_hf(model, config.model.init_from)
     total_steps = tc.max_steps or tc.epochs * len(data.train)
     optimizer = build_optimizer(model, tc, device)
     scheduler = build_scheduler(optimizer, tc, total_steps)
