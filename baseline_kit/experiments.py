@@ -46,7 +46,7 @@ def tiny_shakespeare() -> ExperimentConfig:
         run=RunConfig(name="tiny_shakespeare", checkpoint_every_n_steps=250),
         dataset=tiny_shakespeare_dataset(),
         tokenizer=CharTokenizerConfig(),
-        model=BaselineDecoderConfig(d_model=128, n_heads=4, layers=4, dropout=0.0),
+        model=BaselineDecoderConfig(d_model=128, n_heads=4, layers=4, dropout=0.0, bias=True),
         train=TrainConfig(
             max_steps=2000,
             batch_size=12,
