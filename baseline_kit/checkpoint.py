@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['CHECKPOINT_KEYS', 'RESUME_MAY_DIFFER', 'CheckpointError', 'save_atomic', 'load_checkpoint', 'unwrap_state_dict',
-           'load_model_state', 'capture_rng', 'restore_rng', 'flatten', 'check_resume_compatible']
+           'save_model_weights', 'load_weights', 'load_model_state', 'capture_rng', 'restore_rng', 'flatten',
+           'check_resume_compatible']
 
 # %% ../nbs/17_checkpoint.ipynb #c002
 import random
@@ -80,18 +81,46 @@ def unwrap_state_dict(state: dict) -> dict:
     return {(k[len(prefix) :] if k.startswith(prefix) else k): v for k, v in state.items()}
 
 # %% ../nbs/17_checkpoint.ipynb #c015
+def save_model_weights(
+    state: dict,  # a model's `state_dict`
+    path,  # the file to write
+) -> Path:
+    "Write `state` as safetensors, atomically; tied weights are stored under each of their names."
+    from safetensors.torch import save
+
+    tensors = {k: v.detach().cpu().contiguous().clone() for k, v in unwrap_state_dict(state).items()}
+    return atomic_write(path, lambda f: f.write(save(tensors)))
+
+
+def load_weights(path) -> dict:
+    "A weights file written by `save_model_weights` (safetensors) or by `torch.save` (kit 0.1.0)."
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"weights file not found: {path}")
+    with open(path, "rb") as f:
+        is_zip = f.read(2) == b"PK"  # torch.save's zip container; safetensors starts with its header's length
+    if is_zip:
+        return unwrap_state_dict(_load_tensors(path, "weights file"))
+    from safetensors.torch import load
+
+    try:
+        return load(path.read_bytes())
+    except Exception as e:
+        raise CheckpointError(f"weights file {path} is corrupt or truncated ({type(e).__name__}: {e})") from None
+
+# %% ../nbs/17_checkpoint.ipynb #c018
 def load_model_state(
-    weights_file: Path,  # the final model's `state_dict`, written when training completes
+    weights_file: Path,  # the final model's weights, written when training completes
     checkpoint_file: Path,  # the latest checkpoint, used when there is no final model yet
 ) -> dict:
     "The model `state_dict` of a run, without `torch.compile` prefixes."
     if Path(weights_file).is_file():
-        return unwrap_state_dict(_load_tensors(Path(weights_file), "weights file"))
+        return load_weights(weights_file)
     if Path(checkpoint_file).is_file():
         return unwrap_state_dict(load_checkpoint(checkpoint_file)["model"])
     raise CheckpointError(f"no weights: neither {weights_file} nor {checkpoint_file} exists")
 
-# %% ../nbs/17_checkpoint.ipynb #c018
+# %% ../nbs/17_checkpoint.ipynb #c021
 def capture_rng() -> dict:
     "Every RNG state that training touches: Python, NumPy, torch CPU and CUDA."
     name, keys, *rest = np.random.get_state()
@@ -112,7 +141,7 @@ def restore_rng(state: dict):
     if state["cuda"] and torch.cuda.is_available():
         torch.cuda.set_rng_state_all(state["cuda"])
 
-# %% ../nbs/17_checkpoint.ipynb #c021
+# %% ../nbs/17_checkpoint.ipynb #c024
 RESUME_MAY_DIFFER = {
     "run.resume_from_checkpoint",
     "run.overwrite",
@@ -143,7 +172,7 @@ def flatten(data: dict, prefix: str = "") -> dict:
             out[f"{prefix}{key}"] = value
     return out
 
-# %% ../nbs/17_checkpoint.ipynb #c023
+# %% ../nbs/17_checkpoint.ipynb #c026
 def check_resume_compatible(
     saved: dict,  # the config stored in the checkpoint (`ExperimentConfig.to_dict()`)
     config: ExperimentConfig,  # the config of the run that resumes

@@ -31,6 +31,7 @@ from baseline_kit.checkpoint import (
     load_checkpoint,
     restore_rng,
     save_atomic,
+    save_model_weights,
     unwrap_state_dict,
 )
 from .config import ExperimentConfig, validate_experiment_config
@@ -443,7 +444,7 @@ def _train(config: ExperimentConfig, callbacks: list) -> RunResult:
             "Resume with run.resume_from_checkpoint=True."
         )
     if run.step >= run.total_steps:
-        save_atomic(run.model.state_dict(), run.run_dir / run.config.run.final_model_filename)
+        save_model_weights(run.model.state_dict(), run.run_dir / run.config.run.final_model_filename)
     for callback in run.callbacks:
         callback.on_train_end(run)
     return RunResult(run.run_dir, run.step, run.total_steps, run.model, run.data.tokenizer, run.history, run.timing)
