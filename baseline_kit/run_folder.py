@@ -71,7 +71,11 @@ class MetricsLog:
         write_text_atomic(self.path, "".join(json.dumps(r) + "\n" for r in kept))
 
 # %% ../nbs/16_run_folder.ipynb #c015
-def inference_config(config: ExperimentConfig, tokenizer: Tokenizer) -> dict:
+def inference_config(
+    config: ExperimentConfig,  # the run's config
+    tokenizer: Tokenizer,  # the run's fitted tokenizer
+    data_fingerprint: Optional[str] = None,  # the token streams' fingerprint, so evaluation can tell changed data
+) -> dict:
     "The contents of `inference_config.json`: how to rebuild the model and tokenizer of a run."
     return {
         "format_version": 1,
@@ -84,6 +88,7 @@ def inference_config(config: ExperimentConfig, tokenizer: Tokenizer) -> dict:
         "weights": config.run.final_model_filename,
         "checkpoint": config.run.checkpoint_filename,
         "precision": config.train.precision,
+        "data_fingerprint": data_fingerprint,
     }
 
 
@@ -189,7 +194,5 @@ def prepare_run_folder(
         metrics.truncate_after(continue_step)
     tokenizer.save(run_dir / TOKENIZER_FILE)
     write_json_atomic(run_dir / RUN_CONFIG_FILE, config.to_dict())
-    write_json_atomic(
-        run_dir / INFERENCE_CONFIG_FILE, {**inference_config(config, tokenizer), "data_fingerprint": data_fingerprint}
-    )
+    write_json_atomic(run_dir / INFERENCE_CONFIG_FILE, inference_config(config, tokenizer, data_fingerprint))
     return metrics
