@@ -388,6 +388,8 @@ class HFTextDatasetConfig(DatasetConfig):
     """Column holding the text; each row is one document."""
     revision: Optional[str] = None
     """Hub revision (branch, tag or commit)."""
+    streaming: bool = False
+    """Read the rows as a stream (`load_dataset(..., streaming=True)`): nothing is converted or held in memory."""
 
     def _check_values(self, path):
         for name in ("path", "split", "text_field"):
@@ -406,6 +408,8 @@ class BPETokenizerConfig(TokenizerConfig):
     """Special tokens after the base vocabulary; the first is `<|endoftext|>`, the rest are reserved."""
     min_frequency: int = 2
     """Minimum pair count for a merge."""
+    training_sample_bytes: Optional[int] = 100_000_000
+    """Train on at most this much text, taken evenly across the corpus (like sentencepiece's sample); `None`: all."""
     vocab_path: Optional[str] = None
     """Where to keep the trained tokenizer for reuse across runs (if made from the same data and settings)."""
 
@@ -413,6 +417,8 @@ class BPETokenizerConfig(TokenizerConfig):
         require_range(self.base_vocab_size, f"{path}.base_vocab_size", 256, 1_000_000)
         require_range(self.num_special_tokens, f"{path}.num_special_tokens", 1, 1024)
         require_range(self.min_frequency, f"{path}.min_frequency", 1)
+        if self.training_sample_bytes is not None:
+            require_range(self.training_sample_bytes, f"{path}.training_sample_bytes", 1)
         require(self.vocab_path != "", f"{path}.vocab_path", "must be None or a path")
 
 

@@ -105,11 +105,11 @@ def evaluate_run(
         config = replace(config, dataset=dataset)
     data = prepare_data(config, tokenizer=run.tokenizer)
     recorded = run.info.get("data_fingerprint")
-    if dataset is None and recorded is not None and recorded != data.fingerprint:
+    if dataset is None and recorded is not None and not data.matches(recorded):
         raise DataError(
             f"dataset: the run's data changed since it was trained (dataset.path {config.dataset.path!r} "
             f"now gives other tokens, run from {Path.cwd()}); to evaluate on other data on purpose, "
             "pass it as `dataset=` (command line: --data FILE)"
         )
     loss = evaluate(run.model, data.val, run.device, None, autocast_dtype(run.device, config.train.precision))
-    return {**loss_metrics(loss, data.val_bytes_per_token), "tokens": data.val_targets, "windows": len(data.val.starts)}
+    return {**loss_metrics(loss, data.val_bytes_per_token), "tokens": data.val_targets, "windows": data.val.num_windows}

@@ -140,7 +140,7 @@ def _setup(config: ExperimentConfig):
         if checkpoint is None:
             raise
         raise DataError(f"{changed} ({e})") from None
-    if checkpoint is not None and checkpoint["data_fingerprint"] != data.fingerprint:
+    if checkpoint is not None and not data.matches(checkpoint["data_fingerprint"]):
         raise DataError(f"{changed} (different token streams)")
     own = resume_path is not None and resume_path.resolve() == run_dir / config.run.checkpoint_filename
     return run_dir, device, checkpoint, data, own

@@ -32,7 +32,7 @@ def child(args):
         seconds = time.perf_counter() - start
     print("RESULT " + json.dumps({"seconds": seconds, "vocab_size": data.tokenizer.vocab_size,
                                   "train_tokens": len(data.train.tokens), "val_tokens": len(data.val.tokens),
-                                  "train_windows": len(data.train.starts)}), flush=True)
+                                  "train_windows": data.train.num_windows}), flush=True)
 
 
 def main(args):

@@ -60,7 +60,7 @@ def kit_data(seed: int = 0, steps: int = STEPS):
     from baseline_kit.preparation import prepare_data
     with tempfile.TemporaryDirectory() as root:
         data = prepare_data(experiment(root, steps, "baseline_decoder", seed))
-    return data.tokenizer, data.train, data.val.tokens
+    return data.tokenizer, data.train, data.val.tokens.to_tensor()
 
 
 def fingerprint(tokens) -> str: return hashlib.sha256(tokens.long().numpy().tobytes()).hexdigest()[:16]
@@ -169,8 +169,8 @@ def with_replacement(loader, seed: int):
     import torch
     generator = torch.Generator().manual_seed(seed)
     def batch(epoch, index):
-        starts = loader.starts[torch.randint(len(loader.starts), (loader.batch_size,), generator=generator)]
-        windows = loader.tokens[starts[:, None] + loader.offsets]
+        starts = torch.randint(loader.num_windows, (loader.batch_size,), generator=generator).numpy() * loader.stride
+        windows = torch.from_numpy(loader.tokens.take(starts[:, None] + loader.offsets))
         return windows[:, :-1], windows[:, 1:]
     loader.batch = batch
 
@@ -190,7 +190,7 @@ def kit_child(args):
         class Probe(Callback):
             def on_train_begin(self, run):
                 nonlocal val_tokens
-                val_tokens = run.data.val.tokens
+                val_tokens = run.data.val.tokens.to_tensor()
                 if "replacement" in variants: with_replacement(run.data.train, args.seed)
             def on_step_end(self, run):
                 if run.step in curve or run.step == run.total_steps:
