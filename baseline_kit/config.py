@@ -220,7 +220,9 @@ class TrainConfig(SectionConfig):
     max_steps: Optional[int] = None
     """Stop after this many optimizer steps; `None` trains for `epochs`."""
     batch_size: int = 12
-    """Windows per optimizer step."""
+    """Windows per optimizer step, over all processes together: a config trains the same on 1 or N processes."""
+    micro_batch_size: Optional[int] = None
+    """Windows per forward/backward pass on one process; gradients accumulate up to the batch. `None`: all at once."""
     seq_len: int = 64
     """Tokens per window (the model's context length)."""
     stride: Optional[int] = None
@@ -261,7 +263,7 @@ class TrainConfig(SectionConfig):
     def _check_values(self, path):
         for name in ("epochs", "batch_size", "seq_len", "eval_interval", "log_interval"):
             require_range(getattr(self, name), f"{path}.{name}", 1)
-        for name in ("max_steps", "stride", "eval_batches"):
+        for name in ("max_steps", "stride", "eval_batches", "micro_batch_size"):
             require_range(getattr(self, name), f"{path}.{name}", 1)
         for name in ("warmup_steps", "sample_tokens", "weight_decay", "grad_clip", "min_learning_rate"):
             require_range(getattr(self, name), f"{path}.{name}", 0)

@@ -224,9 +224,9 @@ class WindowLoader:
         order = self.order(epoch)
         return (picks if order is None else order[picks]) * self.stride
 
-    def batch(self, epoch: int, index: int) -> tuple[torch.Tensor, torch.Tensor]:
-        "Batch `index` of `epoch` as `(inputs, targets)`, each `(batch, seq_len)`."
-        starts = self.window_starts(epoch, index * self.batch_size, (index + 1) * self.batch_size)
+    def batch(self, epoch: int, index: int, rows: slice = slice(None)) -> tuple[torch.Tensor, torch.Tensor]:
+        "Batch `index` of `epoch` as `(inputs, targets)`, each `(batch, seq_len)`; `rows`: only those of its windows."
+        starts = self.window_starts(epoch, index * self.batch_size, (index + 1) * self.batch_size)[rows]
         windows = torch.from_numpy(self.tokens.take(starts[:, None] + self.offsets))
         return windows[:, :-1], windows[:, 1:]
 

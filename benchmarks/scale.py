@@ -47,8 +47,9 @@ def verdict(ok: bool) -> str:
 
 def measure(cmd: list, env: dict, label: str) -> dict:
     "Run `cmd` in a fresh process: wall seconds, peak RSS in GB, output; exits the benchmark if it fails."
-    print(f"[{label}] {' '.join(map(str, cmd))[:160]}", flush=True)
-    proc = subprocess.run([sys.executable, "-c", MEASURE, *map(str, cmd)], capture_output=True, text=True, env=env)
+    print(f"[{label}] python {' '.join(map(str, cmd))[:160]}", flush=True)
+    cmd = [sys.executable, *map(str, cmd)]
+    proc = subprocess.run([sys.executable, "-c", MEASURE, *cmd], capture_output=True, text=True, env=env)
     line = next((x for x in proc.stdout.splitlines() if x.startswith("MEASURED ")), None)
     wall, peak_kb, code = line.split()[1:] if line else (0, 0, 1)
     if int(code):
