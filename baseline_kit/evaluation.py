@@ -19,7 +19,7 @@ from .runtime import autocast
 # %% ../nbs/18_evaluation.ipynb #c007
 @torch.no_grad()
 def evaluate(
-    model: torch.nn.Module,  # a kit model: `model(inputs, targets)` returns `(logits, mean loss)`
+    model: torch.nn.Module,  # a kit model: `model(inputs, targets)` returns `(_, mean loss)`
     loader: WindowLoader,  # the windows to score, in order
     device: torch.device,
     max_batches: Optional[int] = None,  # score only the first batches (`None`: all of them)

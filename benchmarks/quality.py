@@ -161,6 +161,11 @@ def apply_variants(config, variants: list):
                 model.head.forward = head
                 return model
             bd.DecoderAdapter.build = build_with_fp32_head
+            # with targets the model computes its loss from the head's weight, not through `head`
+            loss = bd.linear_cross_entropy
+            def fp32_loss(hidden, weight, targets, bias=None):
+                with torch.autocast("cpu", enabled=False): return loss(hidden.float(), weight.float(), targets, bias)
+            bd.linear_cross_entropy = fp32_loss
     return config
 
 

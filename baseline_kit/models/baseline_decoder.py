@@ -16,6 +16,7 @@ from torch import nn
 
 # %% ../../nbs/10_model_baseline_decoder.ipynb #c003
 from ..config import BaselineDecoderConfig
+from ..losses import linear_cross_entropy
 from ..registry import MODELS, register_model_adapter
 
 # %% ../../nbs/10_model_baseline_decoder.ipynb #c008
@@ -168,7 +169,7 @@ class BaselineDecoder(nn.Module):
         init_gpt2_weights(self, config.layers)
 
     def forward(self, idx: torch.Tensor, targets: Optional[torch.Tensor] = None, cache: Optional[KVCache] = None):
-        "Logits `(B, T, vocab)` for token ids `idx` `(B, T)`, and the mean cross-entropy against `targets` (or `None`)."
+        "`(logits (B, T, vocab), None)` for token ids `idx` `(B, T)`; given `targets`, `(None, mean cross-entropy)`."
         start, T = context_start(idx, cache, self.seq_len), idx.shape[1]
         positions = torch.arange(start, start + T, device=idx.device)
         x = self.dropout(self.token_embedding(idx) + self.position_embedding(positions))
@@ -177,9 +178,10 @@ class BaselineDecoder(nn.Module):
             x = block(x, attn_mask, is_causal, cache, layer)
         if cache is not None:
             cache.advance(T)
-        logits = self.head(self.norm(x))
-        loss = None if targets is None else F.cross_entropy(logits.view(-1, logits.shape[-1]), targets.reshape(-1))
-        return logits, loss
+        x = self.norm(x)
+        if targets is None:
+            return self.head(x), None
+        return None, linear_cross_entropy(x, self.head.weight, targets, self.head.bias)  # never all logits at once
 
     def new_cache(self, batch_size: int) -> KVCache:
         "An empty KV cache for `batch_size` sequences, on this model's device and dtype."

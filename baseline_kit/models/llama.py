@@ -16,6 +16,7 @@ from torch import nn
 
 # %% ../../nbs/11_model_llama.ipynb #c003
 from ..config import LlamaDecoderConfig
+from ..losses import linear_cross_entropy
 from baseline_kit.models.baseline_decoder import (
     DecoderAdapter,
     KVCache,
@@ -131,7 +132,7 @@ class LlamaDecoder(nn.Module):
         init_gpt2_weights(self, config.layers)
 
     def forward(self, idx: torch.Tensor, targets: Optional[torch.Tensor] = None, cache: Optional[KVCache] = None):
-        "Logits `(B, T, vocab)` for token ids `idx` `(B, T)`, and the mean cross-entropy against `targets` (or `None`)."
+        "`(logits (B, T, vocab), None)` for token ids `idx` `(B, T)`; given `targets`, `(None, mean cross-entropy)`."
         start, T = context_start(idx, cache, self.seq_len), idx.shape[1]
         rotations = torch.view_as_complex(self.rope_rotations[start : start + T].float()).unsqueeze(1)  # (T, 1, D/2)
         attn_mask, is_causal = attention_mask(start, T, idx.device)
@@ -140,9 +141,10 @@ class LlamaDecoder(nn.Module):
             x = block(x, rotations, attn_mask, is_causal, cache, layer)
         if cache is not None:
             cache.advance(T)
-        logits = self.head(self.norm(x))
-        loss = None if targets is None else F.cross_entropy(logits.view(-1, logits.shape[-1]), targets.reshape(-1))
-        return logits, loss
+        x = self.norm(x)
+        if targets is None:
+            return self.head(x), None
+        return None, linear_cross_entropy(x, self.head.weight, targets, self.head.bias)  # never all logits at once
 
     def new_cache(self, batch_size: int) -> KVCache:
         "An empty KV cache for `batch_size` sequences (`n_kv_heads` heads per layer), on this model's device and dtype."
