@@ -14,6 +14,7 @@ import torch
 
 # %% ../nbs/18_evaluation.ipynb #c004
 from .dataloaders import WindowLoader
+from .distributed import SINGLE, Distributed, all_reduce
 from .runtime import autocast
 
 # %% ../nbs/18_evaluation.ipynb #c007
@@ -24,20 +25,22 @@ def evaluate(
     device: torch.device,
     max_batches: Optional[int] = None,  # score only the first batches (`None`: all of them)
     dtype: Optional[torch.dtype] = None,  # autocast dtype, as in training
+    place: Distributed = SINGLE,  # under torchrun: this rank, which scores its share of the batches
 ) -> float:
     "Mean next-token cross-entropy over `loader` (every token weighted equally)."
     was_training = model.training
     model.eval()
-    total = torch.zeros((), dtype=torch.float64, device=device)
-    count = 0
-    for index in range(len(loader) if max_batches is None else min(max_batches, len(loader))):
+    sums = torch.zeros(2, dtype=torch.float64, device=device)  # loss × targets, targets
+    batches = range(len(loader) if max_batches is None else min(max_batches, len(loader)))
+    for index in batches[place.rank :: place.world_size]:
         x, y = loader.batch(0, index)
         with autocast(device, dtype):
             _, loss = model(x.to(device), y.to(device))
-        total += loss.double() * y.numel()
-        count += y.numel()
+        sums[0] += loss.double() * y.numel()
+        sums[1] += y.numel()
+    all_reduce(sums, place)
     model.train(was_training)
-    return (total / count).item()
+    return (sums[0] / sums[1]).item()
 
 # %% ../nbs/18_evaluation.ipynb #c010
 def loss_metrics(

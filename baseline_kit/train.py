@@ -4,15 +4,15 @@
 
 # %% auto #0
 __all__ = ['TrainingDivergedError', 'Run', 'LogWindow', 'weights_finite', 'write_checkpoint', 'emit', 'check_finite',
-           'sample_text', 'run_evaluation', 'stop_on_interrupt', 'log_training', 'train_loop', 'RunResult',
-           'model_pipeline']
+           'sample_text', 'run_evaluation', 'stop_on_interrupt', 'log_training', 'forward_backward', 'train_loop',
+           'RunResult', 'model_pipeline']
 
 # %% ../nbs/20_train.ipynb #c002
 import random
 import signal
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -20,6 +20,7 @@ from typing import Optional
 # %% ../nbs/20_train.ipynb #c003
 import numpy as np
 import torch
+from torch.nn.parallel import DistributedDataParallel
 
 # %% ../nbs/20_train.ipynb #c004
 from . import __version__
@@ -34,8 +35,17 @@ from baseline_kit.checkpoint import (
     save_model_weights,
     unwrap_state_dict,
 )
-from .config import ExperimentConfig, validate_experiment_config
+from .config import ConfigError, ExperimentConfig, validate_experiment_config
 from .data import DataError
+from baseline_kit.distributed import (
+    SINGLE,
+    Distributed,
+    all_reduce,
+    barrier,
+    gather_objects,
+    start_distributed,
+    stop_distributed,
+)
 from .evaluation import evaluate, loss_metrics
 from .generation import generate_ids
 from .huggingface import init_from_hf
@@ -74,13 +84,14 @@ class Run:
     run_dir: Path
     device: torch.device
     model: torch.nn.Module  # the module whose weights are saved
-    train_model: torch.nn.Module  # what the loop calls: `model` or its `torch.compile` wrapper
+    train_model: torch.nn.Module  # what the loop calls: `model`, wrapped in DDP and/or `torch.compile`
     optimizer: torch.optim.Optimizer
     scheduler: torch.optim.lr_scheduler.LRScheduler
     data: PreparedData
     total_steps: int
-    metrics: MetricsLog
+    metrics: Optional[MetricsLog]  # `None` on ranks other than 0, which write nothing
     dtype: Optional[torch.dtype] = None
+    place: Distributed = SINGLE  # this process's rank in a torchrun job
     step: int = 0
     should_stop: bool = False  # set by a callback: stop after this step, with a checkpoint
     interrupted: bool = False  # set by Ctrl-C: the same, then `KeyboardInterrupt`
@@ -121,12 +132,35 @@ def _load_resume_tokenizer(config: ExperimentConfig, resume_path: Path) -> Token
     return adapter_named("tokenizer", config.tokenizer.name).load(tokenizer_file)
 
 
-def _setup(config: ExperimentConfig):
+def _prepare(config: ExperimentConfig, tokenizer: Optional[Tokenizer], place: Distributed) -> PreparedData:
+    "`prepare_data`, by rank 0 first: the other ranks then open the tokenizer and token caches it wrote."
+    if not place.is_main:
+        barrier(place)
+    data = prepare_data(config, tokenizer)
+    if place.is_main:
+        barrier(place)
+    return data
+
+
+def _check_batch_split(config: ExperimentConfig, data: PreparedData, place: Distributed):
+    "Fail unless every optimizer step splits into equal shares per process and whole micro-batches."
+    tc = config.train
+    if tc.batch_size % place.world_size:
+        raise ConfigError("train.batch_size", f"{tc.batch_size} windows do not split over {place.world_size} processes")
+    share = tc.batch_size // place.world_size
+    if tc.micro_batch_size is not None and share % tc.micro_batch_size:
+        raise ConfigError(
+            "train.micro_batch_size", f"{tc.micro_batch_size} does not divide the {share} windows per process"
+        )
+    if place.active and data.train.num_windows < tc.batch_size:
+        raise DataError(f"the training split has {data.train.num_windows} windows, fewer than one train.batch_size")
+
+
+def _setup(config: ExperimentConfig, device: torch.device, place: Distributed = SINGLE):
     "Validate, pick the checkpoint, prepare the data; writes nothing."
     validate_experiment_config(config)
     run_dir = run_dir_for(config)
     check_adapters(config)  # unknown adapter names fail now
-    device = resolve_device(config.run.device)
     resume_path = find_resume_checkpoint(config, run_dir)
     checkpoint, tokenizer = None, None
     if resume_path is not None:
@@ -135,15 +169,16 @@ def _setup(config: ExperimentConfig):
         tokenizer = _load_resume_tokenizer(config, resume_path)
     changed = f"the data changed since {resume_path} was written; resume needs the same dataset"
     try:
-        data = prepare_data(config, tokenizer)
+        data = _prepare(config, tokenizer, place)
     except EncodingError as e:  # text the checkpoint's tokenizer never saw
         if checkpoint is None:
             raise
         raise DataError(f"{changed} ({e})") from None
     if checkpoint is not None and not data.matches(checkpoint["data_fingerprint"]):
         raise DataError(f"{changed} (different token streams)")
+    _check_batch_split(config, data, place)
     own = resume_path is not None and resume_path.resolve() == run_dir / config.run.checkpoint_filename
-    return run_dir, device, checkpoint, data, own
+    return run_dir, checkpoint, data, own
 
 # %% ../nbs/20_train.ipynb #c016
 def _seed_everything(seed: int):
@@ -152,7 +187,13 @@ def _seed_everything(seed: int):
     torch.manual_seed(seed)
 
 
-def _restore(checkpoint: dict, model, optimizer, scheduler, total_steps: int):
+def _rank_rng(checkpoint: dict, place: Distributed) -> dict:
+    "This rank's RNG state: its own when the checkpoint was saved by as many processes, else rank 0's."
+    ranks = checkpoint.get("rank_rng")
+    return ranks[place.rank] if ranks is not None and len(ranks) == place.world_size else checkpoint["rng"]
+
+
+def _restore(checkpoint: dict, model, optimizer, scheduler, total_steps: int, place: Distributed = SINGLE):
     "Load a checkpoint's state; anything that does not fit this run is a `CheckpointError` saying what."
     step = checkpoint["step"]
     if not isinstance(step, int) or not 0 <= step <= total_steps:
@@ -161,7 +202,7 @@ def _restore(checkpoint: dict, model, optimizer, scheduler, total_steps: int):
         ("model", lambda: model.load_state_dict(unwrap_state_dict(checkpoint["model"]))),
         ("optimizer", lambda: optimizer.load_state_dict(checkpoint["optimizer"])),
         ("scheduler", lambda: scheduler.load_state_dict(checkpoint["scheduler"])),
-        ("rng", lambda: restore_rng(checkpoint["rng"])),
+        ("rng", lambda: restore_rng(_rank_rng(checkpoint, place))),
     )
     for name, load in parts:
         try:
@@ -172,7 +213,13 @@ def _restore(checkpoint: dict, model, optimizer, scheduler, total_steps: int):
             ) from None
 
 
-def _build(config: ExperimentConfig, device: torch.device, checkpoint: Optional[dict], data: PreparedData):
+def _build(
+    config: ExperimentConfig,
+    device: torch.device,
+    checkpoint: Optional[dict],
+    data: PreparedData,
+    place: Distributed = SINGLE,
+):
     "Model, optimizer and scheduler, restored from `checkpoint` if given (else the model starts from `init_from`)."
     tc = config.train
     _seed_everything(config.run.seed)
@@ -183,44 +230,54 @@ def _build(config: ExperimentConfig, device: torch.device, checkpoint: Optional[
     optimizer = build_optimizer(model, tc, device)
     scheduler = build_scheduler(optimizer, tc, total_steps)
     if checkpoint is not None:
-        _restore(checkpoint, model, optimizer, scheduler, total_steps)
+        _restore(checkpoint, model, optimizer, scheduler, total_steps, place)
     return model, optimizer, scheduler, total_steps
 
-# %% ../nbs/20_train.ipynb #c018
-def _start_run(config: ExperimentConfig, callbacks: list) -> Run:
-    "Check everything, then build the model and write the run folder; the `Run` to train."
-    run_dir, device, checkpoint, data, own = _setup(config)
-    model, optimizer, scheduler, total_steps = _build(config, device, checkpoint, data)
+# %% ../nbs/20_train.ipynb #c019
+def _wrap(model: torch.nn.Module, config: ExperimentConfig, device: torch.device, place: Distributed):
+    "`model` as the loop calls it: in `DistributedDataParallel` under torchrun, compiled when the config asks."
+    if place.active:
+        model = DistributedDataParallel(model, device_ids=[device] if device.type == "cuda" else None)
+    return torch.compile(model) if config.train.compile else model
+
+# %% ../nbs/20_train.ipynb #c021
+def _start_run(config: ExperimentConfig, callbacks: list, device: torch.device, place: Distributed = SINGLE) -> Run:
+    "Check everything, then build the model and write the run folder (rank 0); the `Run` to train."
+    run_dir, checkpoint, data, own = _setup(config, device, place)
+    model, optimizer, scheduler, total_steps = _build(config, device, checkpoint, data, place)
     start_step = checkpoint["step"] if checkpoint else None
-    metrics = prepare_run_folder(config, run_dir, data.tokenizer, start_step if own else None, data.fingerprint)
-    if data.keep_vocabulary is not None:  # written only now that the data has passed every check
-        data.keep_vocabulary()
+    metrics = None
+    if place.is_main:
+        metrics = prepare_run_folder(config, run_dir, data.tokenizer, start_step if own else None, data.fingerprint)
+        if data.keep_vocabulary is not None:  # written only now that the data has passed every check
+            data.keep_vocabulary()
     window = LogWindow(torch.zeros((), device=device), torch.zeros((), dtype=torch.bool, device=device))
     if checkpoint is not None and "log_window" in checkpoint:  # the losses since the last log, as when it was saved
         window.loss_sum += checkpoint["log_window"]["loss_sum"].to(device)
         window.steps, window.tokens = checkpoint["log_window"]["steps"], checkpoint["log_window"]["tokens"]
     tc = config.train
-    live = tc.live_plot if tc.live_plot is not None else in_notebook()
+    live = place.is_main and (tc.live_plot if tc.live_plot is not None else in_notebook())
     return Run(
         config,
         run_dir,
         device,
         model,
-        torch.compile(model) if tc.compile else model,
+        _wrap(model, config, device, place),
         optimizer,
         scheduler,
         data,
         total_steps,
         metrics,
         dtype=autocast_dtype(device, tc.precision),
+        place=place,
         step=start_step or 0,
         last_checkpoint_step=start_step,
-        history=metrics.read(),
-        callbacks=list(callbacks) + ([LiveLossPlot()] if live else []),
+        history=metrics.read() if metrics is not None else [],
+        callbacks=(list(callbacks) + ([LiveLossPlot()] if live else [])) if place.is_main else [],
         log_window=window,
     )
 
-# %% ../nbs/20_train.ipynb #c021
+# %% ../nbs/20_train.ipynb #c024
 def weights_finite(model: torch.nn.Module) -> bool:
     "Whether every parameter of `model` is finite."
     return bool(torch.stack([p.detach().isfinite().all() for p in model.parameters()]).all())
@@ -235,14 +292,18 @@ def _kept_checkpoint(run: Run) -> str:
 
 
 def write_checkpoint(run: Run):
-    "Save the full training state atomically to the run's checkpoint file, if the weights are finite."
+    "Save the full training state atomically to the run's checkpoint file (rank 0), if the weights are finite."
     if not weights_finite(run.model):  # an overflow in the gradients can break the weights while the loss looks fine
         raise TrainingDivergedError(
             f"the weights became NaN or infinite by step {run.step}; training stopped and "
             f"{_kept_checkpoint(run)}. Try a lower train.learning_rate or check the data."
         )
     epoch, batch_index = divmod(run.step, len(run.data.train))
-    window = run.log_window
+    window, place = run.log_window, run.place
+    loss_sum = all_reduce(window.loss_sum.detach().clone(), place) / place.world_size  # every rank restores the mean
+    rank_rng = gather_objects(capture_rng(), place)  # each rank resumes its own random streams
+    if not place.is_main:
+        return
     state = {
         "format_version": 1,
         "kit_version": __version__,
@@ -252,17 +313,20 @@ def write_checkpoint(run: Run):
         "model": run.model.state_dict(),
         "optimizer": run.optimizer.state_dict(),
         "scheduler": run.scheduler.state_dict(),
-        "rng": capture_rng(),
+        "rng": rank_rng[0],
+        "rank_rng": rank_rng,
         "config": run.config.to_dict(),
         "data_fingerprint": run.data.fingerprint,
-        "log_window": {"loss_sum": window.loss_sum.detach().cpu(), "steps": window.steps, "tokens": window.tokens},
+        "log_window": {"loss_sum": loss_sum.cpu(), "steps": window.steps, "tokens": window.tokens},
     }
     save_atomic(state, run.run_dir / run.config.run.checkpoint_filename)
     run.last_checkpoint_step = run.step
 
 
 def emit(run: Run, metrics: dict, event: str):
-    "Send metrics to metrics.jsonl, the logger and the callbacks' `on_log`/`on_eval`."
+    "Send metrics to metrics.jsonl, the logger and the callbacks' `on_log`/`on_eval` (rank 0; others stay silent)."
+    if not run.place.is_main:
+        return
     record = {"step": run.step, **metrics}
     run.metrics.append(record)
     run.history.append(record)
@@ -270,10 +334,10 @@ def emit(run: Run, metrics: dict, event: str):
     for callback in run.callbacks:
         getattr(callback, f"on_{event}")(run, metrics)
 
-# %% ../nbs/20_train.ipynb #c023
+# %% ../nbs/20_train.ipynb #c026
 def check_finite(run: Run, nonfinite: torch.Tensor):
-    "Stop with `TrainingDivergedError` if any loss since the last check was NaN/inf; the last good checkpoint stays."
-    if not nonfinite.item():
+    "Stop with `TrainingDivergedError` if any loss (on any rank) since the last check was NaN/inf."
+    if not all_reduce(nonfinite.to(torch.int32), run.place, "max").item():  # every rank stops together
         return
     kept = _kept_checkpoint(run)
     raise TrainingDivergedError(
@@ -281,7 +345,7 @@ def check_finite(run: Run, nonfinite: torch.Tensor):
         "Try a lower train.learning_rate or check the data."
     )
 
-# %% ../nbs/20_train.ipynb #c026
+# %% ../nbs/20_train.ipynb #c029
 def sample_text(run: Run) -> str:
     "A sample from the current model, seeded by the run's seed and step."
     tc, tokenizer = run.config.train, run.data.tokenizer
@@ -296,13 +360,13 @@ def sample_text(run: Run) -> str:
 
 def run_evaluation(run: Run):
     "Evaluate on the validation windows and emit `val/*` metrics (and a sample)."
-    loss = evaluate(run.model, run.data.val, run.device, run.config.train.eval_batches, run.dtype)
+    loss = evaluate(run.model, run.data.val, run.device, run.config.train.eval_batches, run.dtype, run.place)
     metrics = {f"val/{name}": value for name, value in loss_metrics(loss, run.data.val_bytes_per_token).items()}
-    if run.config.train.sample_tokens:
+    if run.config.train.sample_tokens and run.place.is_main:
         metrics["sample"] = sample_text(run)
     emit(run, metrics, "eval")
 
-# %% ../nbs/20_train.ipynb #c029
+# %% ../nbs/20_train.ipynb #c032
 @contextmanager
 def stop_on_interrupt(run: Run):
     "While active, the first SIGINT sets `run.interrupted` instead of raising (main thread only)."
@@ -322,14 +386,15 @@ def stop_on_interrupt(run: Run):
     finally:
         signal.signal(signal.SIGINT, previous)
 
-# %% ../nbs/20_train.ipynb #c032
+# %% ../nbs/20_train.ipynb #c035
 def log_training(run: Run, window: LogWindow):
-    "Emit the training metrics of the steps since the last log."
+    "Emit the training metrics of the steps since the last log (the loss averaged over all ranks)."
     check_finite(run, window.nonfinite)
+    loss_sum = all_reduce(window.loss_sum.clone(), run.place) / run.place.world_size
     emit(
         run,
         {
-            "train/loss": (window.loss_sum / window.steps).item(),
+            "train/loss": (loss_sum / window.steps).item(),
             "train/lr": run.scheduler.get_last_lr()[0],
             "train/tokens_per_sec": window.tokens / window.seconds,
             "train/epoch": run.step / len(run.data.train),
@@ -338,7 +403,34 @@ def log_training(run: Run, window: LogWindow):
     )
     window.reset()
 
-# %% ../nbs/20_train.ipynb #c034
+# %% ../nbs/20_train.ipynb #c038
+def _rows(run: Run) -> slice:
+    "This process's rows of every batch."
+    share = run.config.train.batch_size // run.place.world_size
+    return slice(run.place.rank * share, (run.place.rank + 1) * share)
+
+
+def _no_sync(run: Run, last: bool):
+    "Skip DDP's gradient all-reduce on all but the last micro-batch of a step."
+    ddp = getattr(run.train_model, "_orig_mod", run.train_model)  # under `torch.compile`
+    return ddp.no_sync() if run.place.active and not last else nullcontext()
+
+
+def forward_backward(run: Run, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    "Loss and gradients of the windows `x`/`y`, in micro-batches; returns the mean loss (detached)."
+    device, micro = run.device, run.config.train.micro_batch_size or len(x)
+    total = torch.zeros((), device=device)
+    for first in range(0, len(x), micro):
+        inputs = x[first : first + micro].to(device, non_blocking=True)
+        targets = y[first : first + micro].to(device, non_blocking=True)
+        with _no_sync(run, first + micro >= len(x)):
+            with autocast(device, run.dtype):
+                _, loss = run.train_model(inputs, targets)
+            (loss * (len(inputs) / len(x))).backward()
+        total += loss.detach() * (len(inputs) / len(x))
+    return total
+
+# %% ../nbs/20_train.ipynb #c040
 def train_loop(run: Run):
     "Train from `run.step` to `run.total_steps`, logging, evaluating and checkpointing on the configured cadence."
     tc, steps_per_epoch, device = run.config.train, len(run.data.train), run.device
@@ -348,12 +440,9 @@ def train_loop(run: Run):
     try:
         while run.step < run.total_steps:
             start = time.perf_counter()
-            x, y = run.data.train.batch(*divmod(run.step, steps_per_epoch))
-            x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
+            x, y = run.data.train.batch(*divmod(run.step, steps_per_epoch), _rows(run))
             model_start = time.perf_counter()
-            with autocast(device, run.dtype):
-                _, loss = run.train_model(x, y)
-            loss.backward()
+            loss = forward_backward(run, x, y)
             if tc.grad_clip > 0:
                 norm = torch.nn.utils.clip_grad_norm_(run.model.parameters(), tc.grad_clip, foreach=True)
                 window.nonfinite |= ~torch.isfinite(norm)  # an overflow in the gradients, even with a finite loss
@@ -364,7 +453,7 @@ def train_loop(run: Run):
             updating = False
             run.optimizer.zero_grad(set_to_none=True)
             model_end = time.perf_counter()
-            window.add(loss.detach(), y.numel())
+            window.add(loss, y.numel() * run.place.world_size)
             end = time.perf_counter()
             window.seconds += end - start
             run.timing["data"] += model_start - start
@@ -380,6 +469,9 @@ def train_loop(run: Run):
                 write_checkpoint(run)
             for callback in run.callbacks:
                 callback.on_step_end(run)
+            if run.place.active:  # a stop (callback on rank 0, Ctrl-C anywhere) ends every rank at the same step
+                flags = torch.tensor([run.should_stop, run.interrupted], dtype=torch.int32, device=device)
+                run.should_stop, run.interrupted = (bool(f) for f in all_reduce(flags, run.place, "max").tolist())
             if (run.should_stop or run.interrupted) and not done:
                 check_finite(run, window.nonfinite)
                 if run.last_checkpoint_step != run.step:
@@ -393,7 +485,7 @@ def train_loop(run: Run):
             write_checkpoint(run)
         raise
 
-# %% ../nbs/20_train.ipynb #c037
+# %% ../nbs/20_train.ipynb #c043
 @dataclass
 class RunResult:
     "What `model_pipeline` returns."
@@ -414,23 +506,41 @@ class RunResult:
         "The latest logged value of metric `key` (e.g. `val/loss`)."
         return next((r[key] for r in reversed(self.history) if key in r), None)
 
-# %% ../nbs/20_train.ipynb #c039
+# %% ../nbs/20_train.ipynb #c045
 def model_pipeline(
     config: ExperimentConfig,  # the experiment: every section validated before anything runs
     callbacks: list = (),  # `Callback`s that watch (and may stop) the run
 ) -> RunResult:
     "Train the experiment `config` describes; returns the model, tokenizer, metrics and the run folder."
     validate_experiment_config(config)
-    with lock_run_folder(run_dir_for(config)):  # one trainer per run folder
-        return _train(config, callbacks)
+    place, device, created = start_distributed(resolve_device(config.run.device))  # torchrun: join the job
+    try:
+        if not place.is_main:
+            return _train(config, callbacks, device, place)
+        with lock_run_folder(run_dir_for(config)):  # one trainer per run folder
+            return _train(config, callbacks, device, place)
+    finally:
+        stop_distributed(created)
 
 
-def _train(config: ExperimentConfig, callbacks: list) -> RunResult:
+class _Silent:
+    "The logger session of ranks other than 0: they log nothing."
+
+    def log(self, metrics: dict, step: int):
+        pass
+
+    def finish(self):
+        pass
+
+
+def _train(config: ExperimentConfig, callbacks: list, device: torch.device, place: Distributed) -> RunResult:
     "`model_pipeline` once the run folder is locked."
-    run = _start_run(config, callbacks)
-    run.session = resolve_adapter("logging", config.logging).start(
-        config.logging, run.run_dir, config.to_dict(), run.total_steps, run.step
-    )
+    run = _start_run(config, callbacks, device, place)
+    run.session = _Silent()
+    if place.is_main:
+        run.session = resolve_adapter("logging", config.logging).start(
+            config.logging, run.run_dir, config.to_dict(), run.total_steps, run.step
+        )
     try:
         for callback in run.callbacks:
             callback.on_train_begin(run)
@@ -443,7 +553,7 @@ def _train(config: ExperimentConfig, callbacks: list) -> RunResult:
             f"training interrupted at step {run.step}; checkpoint saved in {run.run_dir}. "
             "Resume with run.resume_from_checkpoint=True."
         )
-    if run.step >= run.total_steps:
+    if run.step >= run.total_steps and place.is_main:
         save_model_weights(run.model.state_dict(), run.run_dir / run.config.run.final_model_filename)
     for callback in run.callbacks:
         callback.on_train_end(run)
