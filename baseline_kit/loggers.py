@@ -37,7 +37,7 @@ class ConsoleSession:
     "A tqdm progress bar over the run's steps; training loss in the bar, validation results printed as lines."
 
     def __init__(self, total_steps: int, start_step: int = 0, file=None, enabled: bool = None):
-        from tqdm import tqdm  # the text bar: works in terminals and notebooks alike, no ipywidgets needed
+        from tqdm.auto import tqdm  # a widget bar in a notebook (loss, lr, tokens/s, time left), text elsewhere
 
         self.file = file or sys.stderr
         if enabled is None:
@@ -45,6 +45,8 @@ class ConsoleSession:
         self.bar = tqdm(
             total=total_steps, initial=start_step, file=self.file, dynamic_ncols=True, unit="step", disable=not enabled
         )
+        if file is None and hasattr(self.bar, "container"):  # a notebook widget: results are output, not warnings
+            self.file = sys.stdout
         self.step = start_step
 
     def log(self, metrics: dict, step: int):

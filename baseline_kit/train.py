@@ -24,7 +24,7 @@ from torch.nn.parallel import DistributedDataParallel
 
 # %% ../nbs/20_train.ipynb #c004
 from . import __version__
-from .callbacks import LiveLossPlot
+from .callbacks import LiveLossPlot, StopButton
 from baseline_kit.checkpoint import (
     CheckpointError,
     capture_rng,
@@ -256,7 +256,8 @@ def _start_run(config: ExperimentConfig, callbacks: list, device: torch.device, 
         window.loss_sum += checkpoint["log_window"]["loss_sum"].to(device)
         window.steps, window.tokens = checkpoint["log_window"]["steps"], checkpoint["log_window"]["tokens"]
     tc = config.train
-    live = place.is_main and (tc.live_plot if tc.live_plot is not None else in_notebook())
+    live = tc.live_plot if tc.live_plot is not None else in_notebook()
+    shown = ([LiveLossPlot()] if live else []) + ([StopButton()] if in_notebook() else [])  # notebook widgets
     return Run(
         config,
         run_dir,
@@ -273,7 +274,7 @@ def _start_run(config: ExperimentConfig, callbacks: list, device: torch.device, 
         step=start_step or 0,
         last_checkpoint_step=start_step,
         history=metrics.read() if metrics is not None else [],
-        callbacks=(list(callbacks) + ([LiveLossPlot()] if live else [])) if place.is_main else [],
+        callbacks=list(callbacks) + shown if place.is_main else [],
         log_window=window,
     )
 
@@ -298,12 +299,18 @@ def write_checkpoint(run: Run):
             f"the weights became NaN or infinite by step {run.step}; training stopped and "
             f"{_kept_checkpoint(run)}. Try a lower train.learning_rate or check the data."
         )
-    epoch, batch_index = divmod(run.step, len(run.data.train))
     window, place = run.log_window, run.place
     loss_sum = all_reduce(window.loss_sum.detach().clone(), place) / place.world_size  # every rank restores the mean
     rank_rng = gather_objects(capture_rng(), place)  # each rank resumes its own random streams
-    if not place.is_main:
-        return
+    if place.is_main:
+        _save_state(run, loss_sum, rank_rng)
+    run.last_checkpoint_step = run.step  # on every rank: they decide together whether a checkpoint is due
+
+
+def _save_state(run: Run, loss_sum: torch.Tensor, rank_rng: list):
+    "Write the checkpoint file (rank 0)."
+    epoch, batch_index = divmod(run.step, len(run.data.train))
+    window = run.log_window
     state = {
         "format_version": 1,
         "kit_version": __version__,
@@ -320,7 +327,6 @@ def write_checkpoint(run: Run):
         "log_window": {"loss_sum": loss_sum.cpu(), "steps": window.steps, "tokens": window.tokens},
     }
     save_atomic(state, run.run_dir / run.config.run.checkpoint_filename)
-    run.last_checkpoint_step = run.step
 
 
 def emit(run: Run, metrics: dict, event: str):

@@ -24,6 +24,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -49,7 +50,10 @@ def measure(cmd: list, env: dict, label: str) -> dict:
     "Run `cmd` in a fresh process: wall seconds, peak RSS in GB, output; exits the benchmark if it fails."
     print(f"[{label}] python {' '.join(map(str, cmd))[:160]}", flush=True)
     cmd = [sys.executable, *map(str, cmd)]
-    proc = subprocess.run([sys.executable, "-c", MEASURE, *cmd], capture_output=True, text=True, env=env)
+    # run from a neutral folder: `python -m`/`-c` put the working folder first on sys.path, ahead of PYTHONPATH's kit
+    proc = subprocess.run(
+        [sys.executable, "-c", MEASURE, *cmd], capture_output=True, text=True, env=env, cwd=tempfile.gettempdir()
+    )
     line = next((x for x in proc.stdout.splitlines() if x.startswith("MEASURED ")), None)
     wall, peak_kb, code = line.split()[1:] if line else (0, 0, 1)
     if int(code):
