@@ -21,7 +21,7 @@ from typing import Iterator, Optional
 from .config import HFTextDatasetConfig, LocalTextDatasetConfig
 from .files import atomic_write, write_json_atomic
 from .registry import register_dataset_adapter
-from .types import DocumentStream, KitError, TextCorpus, split_at_line_starts
+from .types import DocumentStream, KitError, TextCorpus, document_pieces_of, split_at_line_starts
 
 # %% ../nbs/03_data.ipynb #c007
 class DataError(KitError, ValueError):
@@ -156,9 +156,7 @@ def decoded_blocks(
 def _finish(text: str, started: bool, target: int) -> Iterator[tuple[str, bool]]:
     "The last pieces of a document whose remaining text is `text` (`started`: pieces of it were yielded already)."
     if started or not text.isspace() and text:
-        parts = split_at_line_starts(text, target) or [""]
-        for index, part in enumerate(parts):
-            yield part, index == len(parts) - 1
+        yield from document_pieces_of(text, target)
 
 
 def document_pieces(
@@ -337,8 +335,7 @@ class HFTextDataset:
             for text in batch[cfg.text_field]:
                 if isinstance(text, str) and text.strip():
                     empty = False
-                    parts = split_at_line_starts(text)
-                    yield from ((part, index == len(parts) - 1) for index, part in enumerate(parts))
+                    yield from document_pieces_of(text)
         if empty:
             raise DataError(f"dataset.path: {cfg.path} has no non-empty text in column {cfg.text_field!r}")
 

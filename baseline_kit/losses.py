@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['CHUNK_BYTES', 'chunk_rows', 'matmul_dtype', 'chunk_loss', 'chunked_loss_and_grads', 'LinearCrossEntropy',
-           'linear_cross_entropy']
+           'linear_cross_entropy', 'head_outputs']
 
 # %% ../nbs/10_losses.ipynb #c002
 from typing import Optional
@@ -121,3 +121,14 @@ def linear_cross_entropy(
     if torch.is_grad_enabled() and any(t is not None and t.requires_grad for t in (hidden, weight, bias)):
         return LinearCrossEntropy.apply(hidden, weight, bias, targets, rows)
     return chunked_loss_and_grads(hidden, weight, bias, targets, rows)[0]
+
+# %% ../nbs/10_losses.ipynb #c035
+def head_outputs(
+    head: torch.nn.Linear,  # the output layer (its weight may be tied to the embedding)
+    hidden: torch.Tensor,  # final normalized hidden states `(B, T, d)`
+    targets: Optional[torch.Tensor] = None,  # next-token ids `(B, T)`, or `None`
+) -> tuple:
+    "`(logits, None)` without `targets`; with them `(None, mean cross-entropy)`, never all logits at once."
+    if targets is None:
+        return head(hidden), None
+    return None, linear_cross_entropy(hidden, head.weight, targets, head.bias)

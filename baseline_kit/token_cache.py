@@ -30,7 +30,7 @@ from .data import DataError, cache_dir, sha256_file
 from .dataloaders import DocumentTokens
 from .files import write_json_atomic
 from .loggers import progress_enabled
-from .types import TextCorpus, Tokenizer
+from .types import PieceHasher, TextCorpus, Tokenizer
 
 # %% ../nbs/15_token_cache.ipynb #c008
 CACHE_FORMAT = 1  # bump when the layout changes: old caches are then simply not found
@@ -148,7 +148,7 @@ class _Writer:
 # %% ../nbs/15_token_cache.ipynb #c020
 def _write_tokens(folder: Path, corpus: TextCorpus, tokenizer: Tokenizer, text_hash: Optional[str]) -> dict:
     "Stream `corpus` through `tokenizer` into `folder/tokens.bin`; the manifest's counts and hashes."
-    encode, rehash = _encoder(tokenizer), hashlib.sha256()
+    encode, rehash = _encoder(tokenizer), PieceHasher()
     with open(folder / "tokens.bin", "wb") as out, _progress(corpus) as bar:
         writer, pieces, ends, size = _Writer(out, tokenizer), [], [], 0
         for piece, ends_document in corpus.pieces():
@@ -156,7 +156,7 @@ def _write_tokens(folder: Path, corpus: TextCorpus, tokenizer: Tokenizer, text_h
             ends.append(ends_document)
             size += len(piece)
             if text_hash is not None:
-                rehash.update(piece.encode("utf-8", "surrogatepass") + (b"\xff" if ends_document else b""))
+                rehash.update(piece, ends_document)
             if size >= BATCH_CHARS:
                 writer.write(encode(pieces), ends)
                 bar.update(size)

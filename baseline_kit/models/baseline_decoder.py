@@ -16,7 +16,7 @@ from torch import nn
 
 # %% ../../nbs/10_model_baseline_decoder.ipynb #c003
 from ..config import BaselineDecoderConfig
-from ..losses import linear_cross_entropy
+from ..losses import head_outputs
 from ..registry import MODELS, register_model_adapter
 
 # %% ../../nbs/10_model_baseline_decoder.ipynb #c008
@@ -178,10 +178,7 @@ class BaselineDecoder(nn.Module):
             x = block(x, attn_mask, is_causal, cache, layer)
         if cache is not None:
             cache.advance(T)
-        x = self.norm(x)
-        if targets is None:
-            return self.head(x), None
-        return None, linear_cross_entropy(x, self.head.weight, targets, self.head.bias)  # never all logits at once
+        return head_outputs(self.head, self.norm(x), targets)  # with targets, the loss: never all logits at once
 
     def new_cache(self, batch_size: int) -> KVCache:
         "An empty KV cache for `batch_size` sequences, on this model's device and dtype."

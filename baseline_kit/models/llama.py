@@ -16,7 +16,7 @@ from torch import nn
 
 # %% ../../nbs/11_model_llama.ipynb #c003
 from ..config import LlamaDecoderConfig
-from ..losses import linear_cross_entropy
+from ..losses import head_outputs
 from baseline_kit.models.baseline_decoder import (
     DecoderAdapter,
     KVCache,
@@ -141,10 +141,7 @@ class LlamaDecoder(nn.Module):
             x = block(x, rotations, attn_mask, is_causal, cache, layer)
         if cache is not None:
             cache.advance(T)
-        x = self.norm(x)
-        if targets is None:
-            return self.head(x), None
-        return None, linear_cross_entropy(x, self.head.weight, targets, self.head.bias)  # never all logits at once
+        return head_outputs(self.head, self.norm(x), targets)  # with targets, the loss: never all logits at once
 
     def new_cache(self, batch_size: int) -> KVCache:
         "An empty KV cache for `batch_size` sequences (`n_kv_heads` heads per layer), on this model's device and dtype."
