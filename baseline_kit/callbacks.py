@@ -9,6 +9,7 @@ __all__ = ['Callback', 'render_loss_png', 'LiveLossPlot', 'poll_ui_events', 'ker
 # %% ../nbs/21_callbacks.ipynb #c002
 import io
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 # %% ../nbs/21_callbacks.ipynb #c005
 class Callback:
@@ -35,7 +36,7 @@ def render_loss_png(
     val: list,  # `(step, loss)` pairs of the validation loss
     title: str = "",
 ) -> bytes:
-    "PNG bytes of a loss plot."
+    "PNG bytes of a loss plot: a fresh `Figure` on its own Agg canvas, no pyplot state, so any thread may call it."
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -56,17 +57,27 @@ def render_loss_png(
 
 # %% ../nbs/21_callbacks.ipynb #c010
 class LiveLossPlot(Callback):
-    "Train/validation loss curves, redrawn in place in the notebook output."
+    "Train/validation loss curves, redrawn in place in the notebook output; the PNG is rendered on a worker thread."
 
-    def __init__(self, min_interval: float = 1.0):  # seconds between redraws (the last one is always drawn)
-        self.min_interval = min_interval
+    def __init__(
+        self,
+        min_interval: float = 1.0,  # seconds between the starts of renders (the last one is always drawn)
+        render=render_loss_png,  # `(train, val, title) -> PNG bytes`, called on the worker thread
+    ):
+        self.min_interval, self.render = min_interval, render
         self.train, self.val, self.sample = [], [], None
         self.handle, self.sample_handle = None, None
-        self.last_draw, self.draws = 0.0, 0
+        self.draws, self.shown = 0, None  # images shown; the (train, val) point counts of the last one
+        self.worker, self.pending, self.pending_points = None, None, None  # the render thread; the render it runs
+        self.last_render, self.wanted = float("-inf"), False  # when a render last started; whether points came since
 
     def on_train_begin(self, run):  # a resumed run starts from the curves it already has
         self.train = [(r["step"], r["train/loss"]) for r in run.history if "train/loss" in r]
         self.val = [(r["step"], r["val/loss"]) for r in run.history if "val/loss" in r]
+        self.pending, self.wanted = None, False
+
+    def on_step_end(self, run):  # a finished render is shown at the next step
+        self.collect()
 
     def on_log(self, run, metrics):
         self.train.append((run.step, metrics["train/loss"]))
@@ -78,16 +89,55 @@ class LiveLossPlot(Callback):
         self.maybe_draw()
 
     def on_train_end(self, run):
-        self.draw()
+        "Wait for the worker, then show the complete curves (rendered here unless the pending render has them all)."
+        complete = self.pending is not None and not self.wanted
+        try:
+            png = self.take() if self.pending is not None else None  # waits; a render's error is raised here
+        finally:
+            self.close()
+        self.show(png if complete else self.render(*self.snapshot()), self.points())
+        self.wanted = False
 
     def maybe_draw(self):
-        if time.monotonic() - self.last_draw >= self.min_interval:
-            self.draw()
+        "Show a finished render; render the current curves next if no render is running and `min_interval` has passed."
+        self.collect()
+        self.wanted = True  # until a render of the current curves starts
+        if self.pending is None and time.monotonic() - self.last_render >= self.min_interval:
+            if self.worker is None:
+                self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-loss-plot")
+            self.pending_points = self.points()
+            self.pending = self.worker.submit(self.render, *self.snapshot())
+            self.last_render, self.wanted = time.monotonic(), False
 
-    def draw(self):
+    def collect(self):
+        "Show the pending render if it has finished; raise its error if it failed."
+        if self.pending is not None and self.pending.done():
+            self.show(self.take(), self.pending_points)
+
+    def points(self) -> tuple:
+        "How many training and validation points the curves have."
+        return len(self.train), len(self.val)
+
+    def snapshot(self) -> tuple:
+        "Copies of the curves, and the title: the worker never reads lists that training appends to."
+        return list(self.train), list(self.val), f"step {self.train[-1][0] if self.train else 0}"
+
+    def take(self) -> bytes:
+        "The pending render's PNG, waiting for it; its error, if it failed."
+        pending, self.pending = self.pending, None
+        return pending.result()
+
+    def close(self):
+        "Stop the worker thread (the next render starts another)."
+        if self.worker is not None:
+            self.worker.shutdown(wait=True)
+            self.worker = None
+
+    def show(self, png: bytes, points: tuple):
+        "Show an image and the latest sample (on the training thread: the display calls are not made from the worker)."
         from IPython.display import Image, Markdown, display
 
-        image = Image(data=render_loss_png(self.train, self.val, f"step {self.train[-1][0] if self.train else 0}"))
+        image = Image(data=png)
         if self.handle is None:
             self.handle = display(image, display_id=True)
             self.sample_handle = display(Markdown(""), display_id=True)
@@ -95,8 +145,7 @@ class LiveLossPlot(Callback):
             self.handle.update(image)
         if self.sample is not None:
             self.sample_handle.update(Markdown(f"**sample:**\n```\n{self.sample}\n```"))
-        self.last_draw = time.monotonic()
-        self.draws += 1
+        self.draws, self.shown = self.draws + 1, points
 
 # %% ../nbs/21_callbacks.ipynb #c014
 def poll_ui_events():

@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 # %% ../nbs/17_checkpoint.ipynb #c004
-from .config import ConfigError, ExperimentConfig, upgrade_config_dict
+from .config import ConfigError, ExperimentConfig, experiment_from_dict, upgrade_config_dict
 from .files import atomic_write
 from .types import KitError
 
@@ -138,8 +138,9 @@ def restore_rng(state: dict):
     name, keys, *rest = state["numpy"]
     np.random.set_state((name, keys.numpy().astype(np.uint32), *rest))
     torch.set_rng_state(state["torch"])
-    if state["cuda"] and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all(state["cuda"])
+    if torch.cuda.is_available():  # the devices that were saved and exist here: a machine may have fewer GPUs
+        for index in range(min(len(state["cuda"]), torch.cuda.device_count())):
+            torch.cuda.set_rng_state(state["cuda"][index], index)
 
 # %% ../nbs/17_checkpoint.ipynb #c024
 RESUME_MAY_DIFFER = {
@@ -178,7 +179,11 @@ def check_resume_compatible(
     config: ExperimentConfig,  # the config of the run that resumes
 ):
     "Raise `ConfigError` on the first setting that differs from the checkpoint's and would change training."
-    old, new = flatten(upgrade_config_dict(saved)), flatten(config.to_dict())
+    try:  # fields added since the checkpoint was written take their defaults, as when it trained
+        old = flatten(experiment_from_dict(saved).to_dict())
+    except (ConfigError, TypeError, ValueError):  # e.g. an adapter not registered here: compare what was saved
+        old = flatten(upgrade_config_dict(saved))
+    new = flatten(config.to_dict())
     for key in sorted(set(old) | set(new)):
         if key in RESUME_MAY_DIFFER or key.startswith("logging."):
             continue

@@ -250,9 +250,9 @@ class TrainConfig(SectionConfig):
     log_interval: int = 10
     """Log the training loss every this many steps."""
     precision: Literal["auto", "fp32", "bf16"] = "auto"
-    """`auto` uses bf16 autocast on CUDA GPUs that support it, fp32 elsewhere."""
-    compile: bool = False
-    """Wrap the model in `torch.compile`."""
+    """`auto`: bf16 autocast where it is native (CUDA compute capability 8.0+, CPUs with AMX/AVX512-BF16), else fp32."""
+    compile: Optional[bool] = None
+    """Run the training step through `torch.compile(dynamic=False)`; `None`: on CUDA GPUs only (slower on CPUs)."""
     sample_tokens: int = 0
     """Tokens to sample from the model at each evaluation (0: no samples)."""
     sample_prompt: str = "\n"
@@ -454,6 +454,8 @@ class DecoderConfig(ModelConfig):
     """Dropout on attention weights and residual branches."""
     init_from: Optional[str] = None
     """Hugging Face folder of a compatible architecture (GPT-2 or Llama) to start from."""
+    vocab_multiple: int = 64
+    """Embedding and output rows rounded up to a multiple of this (faster GPU matmuls); extra rows are never scored."""
 
     def _check_values(self, path):
         for name in ("d_model", "n_heads", "layers"):
@@ -464,6 +466,7 @@ class DecoderConfig(ModelConfig):
             f"must divide d_model={self.d_model}, got {self.n_heads}",
         )
         require_range(self.dropout, f"{path}.dropout", 0, 1, high_open=True)
+        require_range(self.vocab_multiple, f"{path}.vocab_multiple", 1)
         require(self.init_from != "", f"{path}.init_from", "must be None or a Hugging Face model folder")
 
 # %% ../nbs/01_config.ipynb #c035

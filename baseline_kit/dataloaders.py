@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['RANDPERM_LIMIT', 'TokenStream', 'as_stream', 'DocumentTokens', 'take_fraction', 'HoldoutSplit', 'FeistelPermutation',
-           'num_windows', 'WindowLoader']
+           'num_windows', 'WindowLoader', 'DeviceBatches']
 
 # %% ../nbs/05_dataloaders.ipynb #c002
 import hashlib
@@ -224,12 +224,42 @@ class WindowLoader:
         order = self.order(epoch)
         return (picks if order is None else order[picks]) * self.stride
 
+    def windows(self, epoch: int, index: int, rows: slice = slice(None)) -> torch.Tensor:
+        "The windows of batch `index` of `epoch`, `(batch, seq_len + 1)` tokens; `rows`: only those windows."
+        starts = self.window_starts(epoch, index * self.batch_size, (index + 1) * self.batch_size)[rows]
+        return torch.from_numpy(self.tokens.take(starts[:, None] + self.offsets))
+
     def batch(self, epoch: int, index: int, rows: slice = slice(None)) -> tuple[torch.Tensor, torch.Tensor]:
         "Batch `index` of `epoch` as `(inputs, targets)`, each `(batch, seq_len)`; `rows`: only those of its windows."
-        starts = self.window_starts(epoch, index * self.batch_size, (index + 1) * self.batch_size)[rows]
-        windows = torch.from_numpy(self.tokens.take(starts[:, None] + self.offsets))
+        windows = self.windows(epoch, index, rows)
         return windows[:, :-1], windows[:, 1:]
 
     def __iter__(self):
         for index in range(len(self)):
             yield self.batch(0, index)
+
+# %% ../nbs/05_dataloaders.ipynb #c040
+class DeviceBatches:
+    "A `WindowLoader`'s batches on `device`, gathered and copied one step ahead when asked to `prefetch`."
+
+    def __init__(self, loader: WindowLoader, device: torch.device, rows: slice = slice(None)):
+        self.loader, self.device, self.rows = loader, device, rows
+        self.ahead = None  # `((epoch, index), (inputs, targets))` already on its way to the device
+
+    def _load(self, epoch: int, index: int) -> tuple[torch.Tensor, torch.Tensor]:
+        windows = self.loader.windows(epoch, index, self.rows)
+        if self.device.type == "cuda":
+            windows = windows.pin_memory()  # page-locked: the copy below runs asynchronously
+        windows = windows.to(self.device, non_blocking=True)
+        return windows[:, :-1], windows[:, 1:]
+
+    def get(self, epoch: int, index: int) -> tuple[torch.Tensor, torch.Tensor]:
+        "Batch `index` of `epoch` on the device: the prefetched one if it is that batch."
+        batch = self.ahead[1] if self.ahead is not None and self.ahead[0] == (epoch, index) else None
+        self.ahead = None
+        return batch if batch is not None else self._load(epoch, index)
+
+    def prefetch(self, epoch: int, index: int):
+        "Start gathering and copying batch `index` of `epoch` for the next `get` (on accelerators only)."
+        if self.device.type != "cpu" and index < len(self.loader):
+            self.ahead = ((epoch, index), self._load(epoch, index))

@@ -57,7 +57,7 @@ def timeout() -> timedelta:
 
 # %% ../nbs/14_distributed.ipynb #c011
 def start_distributed(device: torch.device) -> tuple[Distributed, torch.device, bool]:
-    "`(place, device, created)`: the process group joined for `device` (NCCL on CUDA, gloo otherwise)."
+    "`(place, device, created)`: the process group joined for `device` (NCCL for CUDA tensors, gloo for CPU ones)."
     place = distributed_from_env()
     if not place.active:
         return SINGLE, device, False
@@ -66,7 +66,7 @@ def start_distributed(device: torch.device) -> tuple[Distributed, torch.device, 
         torch.cuda.set_device(device)
     if dist.is_initialized():
         return place, device, False
-    backend = "nccl" if device.type == "cuda" else "gloo"
+    backend = "cpu:gloo,cuda:nccl" if device.type == "cuda" else "gloo"  # CPU tensors (control flags) never sync a GPU
     dist.init_process_group(backend, timeout=timeout(), device_id=device if device.type == "cuda" else None)
     return place, device, True
 

@@ -27,7 +27,7 @@ class ExportError(KitError, ValueError):
 
 EXPORT_FORMATS = ("hf",)
 
-# %% ../nbs/43_export.ipynb #c008
+# %% ../nbs/43_export.ipynb #c009
 def _check_export(
     run_dir: Path,  # the run folder
     out: Path,  # the folder to create
@@ -64,7 +64,7 @@ def _check_export(
         raise ExportError(f"{out} already exists and is not an empty folder: pick another output folder or remove it")
     return info
 
-# %% ../nbs/43_export.ipynb #c009
+# %% ../nbs/43_export.ipynb #c011
 def export_run(
     run_dir,  # a run folder (holding `inference_config.json`)
     out,  # the folder to create: absent, or an empty folder

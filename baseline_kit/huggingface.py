@@ -19,6 +19,7 @@ import torch
 
 # %% ../nbs/27_huggingface.ipynb #c004
 from .config import ConfigError
+from .models.baseline_decoder import fit_vocabulary_rows
 from .models.llama import swiglu_hidden
 from .tokenization import EOT, BPETokenizer, CharTokenizer, special_tokens
 from .types import KitError
@@ -36,7 +37,7 @@ def _unsupported(
 ) -> str:
     return f"model {name!r} has no Hugging Face form; supported: {', '.join(HF_ARCHITECTURES)}"
 
-# %% ../nbs/27_huggingface.ipynb #c010
+# %% ../nbs/27_huggingface.ipynb #c011
 def interleaved_to_halves(
     weight: torch.Tensor,  # `(heads * D, d_model)`: a q or k projection in the kit's layout
     heads: int,  # how many heads the rows hold
@@ -54,7 +55,7 @@ def halves_to_interleaved(
     rows, cols = weight.shape
     return weight.reshape(heads, 2, rows // heads // 2, cols).transpose(1, 2).reshape(rows, cols)
 
-# %% ../nbs/27_huggingface.ipynb #c014
+# %% ../nbs/27_huggingface.ipynb #c015
 def hf_config(
     model_config,  # a `BaselineDecoderConfig` or `LlamaDecoderConfig`
     vocab_size: int,  # tokens of the run's tokenizer
@@ -115,7 +116,7 @@ def hf_config(
         }
     raise ConversionError(_unsupported(cfg.name))
 
-# %% ../nbs/27_huggingface.ipynb #c017
+# %% ../nbs/27_huggingface.ipynb #c018
 def _gpt2_pairs(
     layers: int,  # transformer blocks
 ) -> list:
@@ -157,13 +158,16 @@ def _llama_layer_names(
     )
     return {name: f"model.layers.{i}.{name}.weight" for name in names}
 
-# %% ../nbs/27_huggingface.ipynb #c018
+# %% ../nbs/27_huggingface.ipynb #c020
 def hf_state_from_kit(
     model_config,  # the kit model's config (`baseline_decoder` or `llama`)
     state: dict,  # the kit model's `state_dict`
+    vocab_size: Optional[int] = None,  # the tokenizer's ids: vocabulary rows past them are padding, left out
 ) -> dict:
     "The transformers weights (fp32, contiguous, no shared memory) of a kit model's `state_dict`."
     cfg, out = model_config, {}
+    vocabulary = ("token_embedding.weight", "head.weight")
+    state = {name: value[:vocab_size] if name in vocabulary else value for name, value in state.items()}
     if cfg.name == "baseline_decoder":
         for kit, hf, conv1d, has_bias in _gpt2_pairs(cfg.layers):
             weight = state[kit + ".weight"]
@@ -196,7 +200,7 @@ def hf_state_from_kit(
         raise ConversionError(_unsupported(cfg.name))
     return {name: value.detach().to("cpu", torch.float32).contiguous().clone() for name, value in out.items()}
 
-# %% ../nbs/27_huggingface.ipynb #c022
+# %% ../nbs/27_huggingface.ipynb #c024
 def hf_tokenizer(
     tokenizer,  # a fitted kit `BPETokenizer` or `CharTokenizer`
 ):
@@ -229,7 +233,7 @@ def hf_tokenizer_config(
         config.update(bos_token=EOT, eos_token=EOT)
     return config
 
-# %% ../nbs/27_huggingface.ipynb #c026
+# %% ../nbs/27_huggingface.ipynb #c028
 def hf_files(
     model_config,  # the kit model's config (`baseline_decoder` or `llama`)
     state: dict,  # the kit model's `state_dict`
@@ -241,7 +245,7 @@ def hf_files(
 
     tokenizer_json = hf_tokenizer(tokenizer).to_str()  # first: an unsupported tokenizer fails before the weights
     vocab_size, rows = tokenizer.vocab_size, state["token_embedding.weight"].shape[0]
-    if rows != vocab_size:
+    if rows < vocab_size:
         raise ConversionError(f"the model has {rows} token embeddings but the tokenizer {vocab_size} tokens")
     eot = tokenizer.eot_id
     generation = {} if eot is None else {"bos_token_id": eot, "eos_token_id": eot, "pad_token_id": eot}
@@ -252,12 +256,12 @@ def hf_files(
     return {
         "config.json": as_json(hf_config(model_config, vocab_size, seq_len, eot)),
         "generation_config.json": as_json(generation),
-        "model.safetensors": save(hf_state_from_kit(model_config, state), metadata={"format": "pt"}),
+        "model.safetensors": save(hf_state_from_kit(model_config, state, vocab_size), metadata={"format": "pt"}),
         "tokenizer.json": tokenizer_json.encode("utf-8"),
         "tokenizer_config.json": as_json(hf_tokenizer_config(tokenizer, seq_len)),
     }
 
-# %% ../nbs/27_huggingface.ipynb #c029
+# %% ../nbs/27_huggingface.ipynb #c031
 def read_hf_config(
     folder,  # a transformers model folder
 ) -> dict:
@@ -295,7 +299,7 @@ def read_hf_weights(
         return state
     raise ConfigError("model.init_from", f"no model.safetensors or pytorch_model.bin (or sharded index) in {folder}")
 
-# %% ../nbs/27_huggingface.ipynb #c032
+# %% ../nbs/27_huggingface.ipynb #c035
 GPT2_DEFAULTS = {
     "n_embd": 768,
     "n_head": 12,
@@ -422,7 +426,7 @@ def check_hf_config(
         if cfg.tie_embeddings and not hf["tie_word_embeddings"]:
             same("model.tie_embeddings", True, "tie_word_embeddings")
 
-# %% ../nbs/27_huggingface.ipynb #c033
+# %% ../nbs/27_huggingface.ipynb #c037
 IGNORED_HF_WEIGHTS = (".attn.bias", ".attn.masked_bias", "rotary_emb.inv_freq")  # buffers some checkpoints hold
 
 
@@ -483,7 +487,7 @@ def kit_state_from_hf(
         raise ConfigError("model.init_from", message)
     return kit
 
-# %% ../nbs/27_huggingface.ipynb #c034
+# %% ../nbs/27_huggingface.ipynb #c039
 def load_hf_weights(
     model_config,  # the kit model's config (`baseline_decoder` or `llama`)
     folder,  # a transformers model folder (GPT-2 or Llama)
@@ -505,6 +509,7 @@ def init_from_hf(
 ) -> torch.nn.Module:
     "Load the weights of a transformers folder into a kit `model` (built by its adapter); returns `model`."
     state = load_hf_weights(model.config, folder, model.vocab_size, model.seq_len)
+    state = fit_vocabulary_rows(state, model)  # zero rows for a padded vocabulary
     expected = model.state_dict()
     for name, value in state.items():
         if value.shape != expected[name].shape:

@@ -19,6 +19,7 @@ from .config import DatasetConfig, section_config_from_dict
 from .data import DataError
 from .evaluation import evaluate, loss_metrics
 from .generation import generate_ids
+from .models.baseline_decoder import fit_vocabulary_rows
 from .preparation import prepare_data
 from .run_folder import read_inference_config, read_run_config
 from .runtime import adapter_named, autocast_dtype, resolve_adapter, resolve_device
@@ -88,11 +89,12 @@ def load_run(
     model_config = section_config_from_dict("model", info["model"])
     tokenizer = adapter_named("tokenizer", info["tokenizer"]["name"]).load(run_dir / info["tokenizer"]["file"])
     model = resolve_adapter("model", model_config).build(model_config, info["vocab_size"], info["seq_len"])
-    model.load_state_dict(load_model_state(run_dir / info["weights"], run_dir / info["checkpoint"]))
+    state = load_model_state(run_dir / info["weights"], run_dir / info["checkpoint"])
+    model.load_state_dict(fit_vocabulary_rows(state, model))  # weights from before the vocabulary was padded load too
     device = resolve_device(device)
     return LoadedRun(run_dir, model.to(device).eval(), tokenizer, info, device)
 
-# %% ../nbs/30_inference.ipynb #c021
+# %% ../nbs/30_inference.ipynb #c023
 def evaluate_run(
     run_dir,  # a finished (or checkpointed) run folder
     device: str = "auto",

@@ -54,7 +54,9 @@ class ConsoleSession:
             self.bar.update(step - self.step)
             self.step = step
         shown = {
-            name: metrics[f"train/{name}"] for name in ("loss", "lr", "tokens_per_sec") if f"train/{name}" in metrics
+            name: metrics[f"train/{name}"]
+            for name in ("loss", "lr", "tokens_per_sec", "mfu")
+            if f"train/{name}" in metrics
         }
         if shown:
             self.bar.set_postfix_str(format_metrics(shown), refresh=False)

@@ -111,13 +111,19 @@ def linear_cross_entropy(
     targets: torch.Tensor,  # `(...)` token ids, one per row of `hidden`
     bias: Optional[torch.Tensor] = None,  # `(V,)` the head's bias, if it has one
     chunk_bytes: int = CHUNK_BYTES,  # at most this many bytes of fp32 logits at a time
+    vocab_size: Optional[int] = None,  # score only the first `vocab_size` rows of `weight`: the rest are padding
 ) -> torch.Tensor:  # the mean cross-entropy, a scalar (fp32 under autocast and for fp32 inputs)
     "`F.cross_entropy(F.linear(hidden, weight, bias), targets)` without all of the logits in memory at once."
     if targets.numel() * hidden.shape[-1] != hidden.numel():
         raise ValueError(f"{targets.numel()} targets for {hidden.numel() // hidden.shape[-1]} rows of hidden states")
     rows = chunk_rows(targets.numel(), weight.shape[0], chunk_bytes)
-    if rows == targets.numel():  # one chunk
-        return F.cross_entropy(F.linear(hidden, weight, bias).flatten(0, -2), targets.reshape(-1))
+    if rows == targets.numel() or torch.compiler.is_compiling():  # one chunk, or Inductor fuses it (see below)
+        logits = F.linear(hidden, weight, bias)  # the padded (fast) shape, kept for the loss kernels too
+        if vocab_size is not None and vocab_size < logits.shape[-1]:  # padding logits: -inf, outside the softmax
+            padding = torch.arange(logits.shape[-1], device=logits.device) >= vocab_size
+            logits = logits.masked_fill(padding, float("-inf"))
+        return F.cross_entropy(logits.flatten(0, -2), targets.reshape(-1))
+    weight, bias = weight[:vocab_size], None if bias is None else bias[:vocab_size]  # rows: contiguous views
     if torch.is_grad_enabled() and any(t is not None and t.requires_grad for t in (hidden, weight, bias)):
         return LinearCrossEntropy.apply(hidden, weight, bias, targets, rows)
     return chunked_loss_and_grads(hidden, weight, bias, targets, rows)[0]
@@ -127,8 +133,9 @@ def head_outputs(
     head: torch.nn.Linear,  # the output layer (its weight may be tied to the embedding)
     hidden: torch.Tensor,  # final normalized hidden states `(B, T, d)`
     targets: Optional[torch.Tensor] = None,  # next-token ids `(B, T)`, or `None`
+    vocab_size: Optional[int] = None,  # the real ids: `head`'s rows past them are padding, never scored or sampled
 ) -> tuple:
     "`(logits, None)` without `targets`; with them `(None, mean cross-entropy)`, never all logits at once."
     if targets is None:
-        return head(hidden), None
-    return None, linear_cross_entropy(hidden, head.weight, targets, head.bias)
+        return head(hidden)[..., :vocab_size], None
+    return None, linear_cross_entropy(hidden, head.weight, targets, head.bias, vocab_size=vocab_size)

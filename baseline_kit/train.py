@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['TrainingDivergedError', 'Run', 'LogWindow', 'weights_finite', 'write_checkpoint', 'emit', 'check_finite',
-           'sample_text', 'run_evaluation', 'stop_on_interrupt', 'log_training', 'forward_backward', 'train_loop',
-           'RunResult', 'model_pipeline']
+           'sample_text', 'run_evaluation', 'stop_on_interrupt', 'log_training', 'forward_backward', 'train_step',
+           'train_loop', 'RunResult', 'model_pipeline']
 
 # %% ../nbs/20_train.ipynb #c002
 import random
@@ -37,6 +37,7 @@ from baseline_kit.checkpoint import (
 )
 from .config import ConfigError, ExperimentConfig, validate_experiment_config
 from .data import DataError
+from .dataloaders import DeviceBatches
 from baseline_kit.distributed import (
     SINGLE,
     Distributed,
@@ -49,7 +50,9 @@ from baseline_kit.distributed import (
 from .evaluation import evaluate, loss_metrics
 from .generation import generate_ids
 from .huggingface import init_from_hf
-from .optimization import build_optimizer, build_scheduler
+from .models.baseline_decoder import fit_vocabulary_rows
+from .optimization import build_optimizer, build_scheduler, load_optimizer_state
+from .performance import flops_per_token, mfu, peak_flops, peak_memory_gb, reset_peak_memory, synchronize
 from .preparation import PreparedData, prepare_data
 from .tokenization import EncodingError
 from baseline_kit.run_folder import (
@@ -65,6 +68,8 @@ from baseline_kit.runtime import (
     autocast,
     autocast_dtype,
     check_adapters,
+    compile_enabled,
+    configure_device,
     in_notebook,
     resolve_adapter,
     resolve_device,
@@ -95,12 +100,15 @@ class Run:
     step: int = 0
     should_stop: bool = False  # set by a callback: stop after this step, with a checkpoint
     interrupted: bool = False  # set by Ctrl-C: the same, then `KeyboardInterrupt`
+    updating: bool = False  # inside the optimizer update: the weights and `step` disagree
     last_checkpoint_step: Optional[int] = None
     history: list = field(default_factory=list)  # every metrics record of the run so far (also before a resume)
     callbacks: list = field(default_factory=list)
     session: Optional[LoggerSession] = None
     log_window: Optional["LogWindow"] = None  # the training losses since the last log (saved in checkpoints)
-    timing: dict = field(default_factory=lambda: {"data": 0.0, "model": 0.0, "other": 0.0})  # seconds, cumulative
+    timing: dict = field(default_factory=lambda: {"data": 0.0, "model": 0.0, "other": 0.0})  # host seconds, cumulative
+    flops_per_token: Optional[int] = None  # the model's training FLOPs per token (`None`: unknown architecture)
+    peak_flops: Optional[float] = None  # this process's device's peak FLOP/s (`None`: unknown)
 
 # %% ../nbs/20_train.ipynb #c011
 @dataclass
@@ -199,8 +207,8 @@ def _restore(checkpoint: dict, model, optimizer, scheduler, total_steps: int, pl
     if not isinstance(step, int) or not 0 <= step <= total_steps:
         raise CheckpointError(f"the checkpoint's step {step!r} is not within this run's {total_steps} steps")
     parts = (
-        ("model", lambda: model.load_state_dict(unwrap_state_dict(checkpoint["model"]))),
-        ("optimizer", lambda: optimizer.load_state_dict(checkpoint["optimizer"])),
+        ("model", lambda: model.load_state_dict(fit_vocabulary_rows(unwrap_state_dict(checkpoint["model"]), model))),
+        ("optimizer", lambda: load_optimizer_state(optimizer, checkpoint["optimizer"])),
         ("scheduler", lambda: scheduler.load_state_dict(checkpoint["scheduler"])),
         ("rng", lambda: restore_rng(_rank_rng(checkpoint, place))),
     )
@@ -235,14 +243,17 @@ def _build(
 
 # %% ../nbs/20_train.ipynb #c019
 def _wrap(model: torch.nn.Module, config: ExperimentConfig, device: torch.device, place: Distributed):
-    "`model` as the loop calls it: in `DistributedDataParallel` under torchrun, compiled when the config asks."
+    "`model` as the loop calls it: in `DistributedDataParallel` under torchrun, compiled as `train.compile` says."
     if place.active:
         model = DistributedDataParallel(model, device_ids=[device] if device.type == "cuda" else None)
-    return torch.compile(model) if config.train.compile else model
+    if not compile_enabled(config.train.compile, device):
+        return model
+    return torch.compile(model, dynamic=False)  # every step has the same shapes: one graph, specialised to them
 
 # %% ../nbs/20_train.ipynb #c021
 def _start_run(config: ExperimentConfig, callbacks: list, device: torch.device, place: Distributed = SINGLE) -> Run:
     "Check everything, then build the model and write the run folder (rank 0); the `Run` to train."
+    configure_device(device, config.train.precision)
     run_dir, checkpoint, data, own = _setup(config, device, place)
     model, optimizer, scheduler, total_steps = _build(config, device, checkpoint, data, place)
     start_step = checkpoint["step"] if checkpoint else None
@@ -254,8 +265,10 @@ def _start_run(config: ExperimentConfig, callbacks: list, device: torch.device, 
     window = LogWindow(torch.zeros((), device=device), torch.zeros((), dtype=torch.bool, device=device))
     if checkpoint is not None and "log_window" in checkpoint:  # the losses since the last log, as when it was saved
         window.loss_sum += checkpoint["log_window"]["loss_sum"].to(device)
-        window.steps, window.tokens = checkpoint["log_window"]["steps"], checkpoint["log_window"]["tokens"]
+        window.steps = checkpoint["log_window"]["steps"]  # (its tokens were timed by the run that saved it)
     tc = config.train
+    dtype = autocast_dtype(device, tc.precision)
+    reset_peak_memory(device)
     live = tc.live_plot if tc.live_plot is not None else in_notebook()
     shown = ([LiveLossPlot()] if live else []) + ([StopButton()] if in_notebook() else [])  # notebook widgets
     return Run(
@@ -269,13 +282,15 @@ def _start_run(config: ExperimentConfig, callbacks: list, device: torch.device, 
         data,
         total_steps,
         metrics,
-        dtype=autocast_dtype(device, tc.precision),
+        dtype=dtype,
         place=place,
         step=start_step or 0,
         last_checkpoint_step=start_step,
         history=metrics.read() if metrics is not None else [],
         callbacks=list(callbacks) + shown if place.is_main else [],
         log_window=window,
+        flops_per_token=flops_per_token(model, tc.seq_len),
+        peak_flops=peak_flops(device, dtype)[0],
     )
 
 # %% ../nbs/20_train.ipynb #c024
@@ -394,19 +409,23 @@ def stop_on_interrupt(run: Run):
 
 # %% ../nbs/20_train.ipynb #c035
 def log_training(run: Run, window: LogWindow):
-    "Emit the training metrics of the steps since the last log (the loss averaged over all ranks)."
+    "Emit the training metrics of the steps since the last log (the loss averaged over all ranks), speed included."
     check_finite(run, window.nonfinite)
     loss_sum = all_reduce(window.loss_sum.clone(), run.place) / run.place.world_size
-    emit(
-        run,
-        {
-            "train/loss": (loss_sum / window.steps).item(),
-            "train/lr": run.scheduler.get_last_lr()[0],
-            "train/tokens_per_sec": window.tokens / window.seconds,
-            "train/epoch": run.step / len(run.data.train),
-        },
-        "log",
-    )
+    tokens_per_sec = window.tokens / max(window.seconds, 1e-9)
+    metrics = {
+        "train/loss": (loss_sum / window.steps).item(),
+        "train/lr": run.scheduler.get_last_lr()[0],
+        "train/tokens_per_sec": tokens_per_sec,
+        "train/epoch": run.step / len(run.data.train),
+    }
+    peak = None if run.peak_flops is None else run.peak_flops * run.place.world_size  # all ranks' devices
+    utilisation, memory = mfu(run.flops_per_token, tokens_per_sec, peak), peak_memory_gb(run.device)
+    if utilisation is not None:
+        metrics["train/mfu"] = utilisation
+    if memory is not None:
+        metrics["train/peak_memory_gb"] = memory
+    emit(run, metrics, "log")
     window.reset()
 
 # %% ../nbs/20_train.ipynb #c038
@@ -437,57 +456,78 @@ def forward_backward(run: Run, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor
     return total
 
 # %% ../nbs/20_train.ipynb #c040
+def train_step(run: Run, feed: DeviceBatches):
+    "One optimizer step on batch `run.step` (prefetching the next one meanwhile); the loss goes to the log window."
+    tc, steps_per_epoch, timing = run.config.train, len(run.data.train), run.timing
+    start = time.perf_counter()
+    x, y = feed.get(*divmod(run.step, steps_per_epoch))
+    model_start = time.perf_counter()
+    loss = forward_backward(run, x, y)
+    prefetch_start = time.perf_counter()
+    feed.prefetch(*divmod(run.step + 1, steps_per_epoch))  # the CPU gathers the next batch while the GPU computes
+    prefetch_end = time.perf_counter()
+    if tc.grad_clip > 0:
+        norm = torch.nn.utils.clip_grad_norm_(run.model.parameters(), tc.grad_clip, foreach=True)
+        run.log_window.nonfinite |= ~torch.isfinite(norm)  # an overflow in the gradients, even with a finite loss
+    run.updating = True  # from here until `step` is counted, weights and step disagree
+    run.optimizer.step()
+    run.scheduler.step()
+    run.step += 1
+    run.updating = False
+    run.optimizer.zero_grad(set_to_none=True)
+    model_end = time.perf_counter()
+    run.log_window.add(loss, y.numel() * run.place.world_size)
+    timing["data"] += model_start - start + prefetch_end - prefetch_start
+    timing["model"] += model_end - model_start - (prefetch_end - prefetch_start)
+    timing["other"] += time.perf_counter() - model_end
+
+
+def _agree_on_stop(run: Run):
+    "Under torchrun, stop every rank at the same step if any rank was asked to (CPU flags: no GPU sync)."
+    if run.place.active:
+        flags = torch.tensor([run.should_stop, run.interrupted], dtype=torch.int32)
+        run.should_stop, run.interrupted = (bool(f) for f in all_reduce(flags, run.place, "max").tolist())
+
+
 def train_loop(run: Run):
     "Train from `run.step` to `run.total_steps`, logging, evaluating and checkpointing on the configured cadence."
-    tc, steps_per_epoch, device = run.config.train, len(run.data.train), run.device
-    window = run.log_window
-    updating = False
+    tc, window = run.config.train, run.log_window
+    feed = DeviceBatches(run.data.train, run.device, _rows(run))
     run.train_model.train()
+    synchronize(run.device)
+    clock = time.perf_counter()  # the steps' time since the last boundary, without evaluations and checkpoints
     try:
         while run.step < run.total_steps:
-            start = time.perf_counter()
-            x, y = run.data.train.batch(*divmod(run.step, steps_per_epoch), _rows(run))
-            model_start = time.perf_counter()
-            loss = forward_backward(run, x, y)
-            if tc.grad_clip > 0:
-                norm = torch.nn.utils.clip_grad_norm_(run.model.parameters(), tc.grad_clip, foreach=True)
-                window.nonfinite |= ~torch.isfinite(norm)  # an overflow in the gradients, even with a finite loss
-            updating = True  # from here until `step` is counted, weights and step disagree
-            run.optimizer.step()
-            run.scheduler.step()
-            run.step += 1
-            updating = False
-            run.optimizer.zero_grad(set_to_none=True)
-            model_end = time.perf_counter()
-            window.add(loss, y.numel() * run.place.world_size)
-            end = time.perf_counter()
-            window.seconds += end - start
-            run.timing["data"] += model_start - start
-            run.timing["model"] += model_end - model_start
-            run.timing["other"] += end - model_end
+            train_step(run, feed)
             done = run.step >= run.total_steps
-            if run.step % tc.log_interval == 0 or done:
+            log, evaluate_now = run.step % tc.log_interval == 0 or done, run.step % tc.eval_interval == 0 or done
+            checkpoint = run.step % run.config.run.checkpoint_every_n_steps == 0 or done
+            if log or evaluate_now or checkpoint:  # a boundary: the device catches up, and the clock is read
+                synchronize(run.device)
+                window.seconds += time.perf_counter() - clock
+            if log:
                 log_training(run, window)
-            if run.step % tc.eval_interval == 0 or done:
+            if evaluate_now:
                 run_evaluation(run)
-            if run.step % run.config.run.checkpoint_every_n_steps == 0 or done:
+            if checkpoint:
                 check_finite(run, window.nonfinite)
                 write_checkpoint(run)
             for callback in run.callbacks:
                 callback.on_step_end(run)
-            if run.place.active:  # a stop (callback on rank 0, Ctrl-C anywhere) ends every rank at the same step
-                flags = torch.tensor([run.should_stop, run.interrupted], dtype=torch.int32, device=device)
-                run.should_stop, run.interrupted = (bool(f) for f in all_reduce(flags, run.place, "max").tolist())
+            _agree_on_stop(run)
             if (run.should_stop or run.interrupted) and not done:
                 check_finite(run, window.nonfinite)
                 if run.last_checkpoint_step != run.step:
                     write_checkpoint(run)
                 break
+            if log or evaluate_now or checkpoint:
+                synchronize(run.device)
+                clock = time.perf_counter()
     except KeyboardInterrupt:
         # A KeyboardInterrupt that bypassed `stop_on_interrupt` (raised by code, or outside the main thread). Outside
         # the optimizer update the weights match `run.step`, so the work is saved; inside it, the last checkpoint stays.
         saved = run.last_checkpoint_step == run.step
-        if not updating and not saved and not window.nonfinite.item() and weights_finite(run.model):
+        if not run.updating and not saved and not window.nonfinite.item() and weights_finite(run.model):
             write_checkpoint(run)
         raise
 
