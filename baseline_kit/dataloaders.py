@@ -255,9 +255,10 @@ class DeviceBatches:
 
     def get(self, epoch: int, index: int) -> tuple[torch.Tensor, torch.Tensor]:
         "Batch `index` of `epoch` on the device: the prefetched one if it is that batch."
-        batch = self.ahead[1] if self.ahead is not None and self.ahead[0] == (epoch, index) else None
-        self.ahead = None
-        return batch if batch is not None else self._load(epoch, index)
+        ahead, self.ahead = self.ahead, None
+        if ahead is not None and ahead[0] == (epoch, index):
+            return ahead[1]
+        return self._load(epoch, index)
 
     def prefetch(self, epoch: int, index: int):
         "Start gathering and copying batch `index` of `epoch` for the next `get` (on accelerators only)."

@@ -502,7 +502,8 @@ def train_loop(run: Run):
             done = run.step >= run.total_steps
             log, evaluate_now = run.step % tc.log_interval == 0 or done, run.step % tc.eval_interval == 0 or done
             checkpoint = run.step % run.config.run.checkpoint_every_n_steps == 0 or done
-            if log or evaluate_now or checkpoint:  # a boundary: the device catches up, and the clock is read
+            boundary = log or evaluate_now or checkpoint
+            if boundary:  # the device catches up, and the clock is read
                 synchronize(run.device)
                 window.seconds += time.perf_counter() - clock
             if log:
@@ -520,7 +521,7 @@ def train_loop(run: Run):
                 if run.last_checkpoint_step != run.step:
                     write_checkpoint(run)
                 break
-            if log or evaluate_now or checkpoint:
+            if boundary:
                 synchronize(run.device)
                 clock = time.perf_counter()
     except KeyboardInterrupt:
