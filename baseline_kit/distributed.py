@@ -4,19 +4,24 @@
 
 # %% auto #0
 __all__ = ['SINGLE', 'Distributed', 'launched_by_torchrun', 'distributed_from_env', 'timeout', 'start_distributed',
-           'stop_distributed', 'all_reduce', 'gather_objects', 'barrier']
+           'stop_distributed', 'process_group_threads', 'all_reduce', 'gather_objects', 'barrier']
 
 # %% ../nbs/14_distributed.ipynb #c002
+import gc
 import os
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 # %% ../nbs/14_distributed.ipynb #c003
 import torch
 import torch.distributed as dist
 
-# %% ../nbs/14_distributed.ipynb #c006
+# %% ../nbs/14_distributed.ipynb #c004
+import torch.distributed.nn.functional  # noqa: F401 (imported before any group exists: see `stop_distributed`)
+
+# %% ../nbs/14_distributed.ipynb #c007
 @dataclass(frozen=True)
 class Distributed:
     "This process's place in a data-parallel job; a single process is rank 0 of 1."
@@ -37,7 +42,7 @@ class Distributed:
 
 SINGLE = Distributed()
 
-# %% ../nbs/14_distributed.ipynb #c008
+# %% ../nbs/14_distributed.ipynb #c009
 def launched_by_torchrun(environ=os.environ) -> bool:
     "Whether this process is one of several that `torchrun` started (its environment says so)."
     return int(environ.get("WORLD_SIZE", "1")) > 1 and "RANK" in environ
@@ -55,7 +60,7 @@ def timeout() -> timedelta:
     "How long any collective may wait: `$BASELINE_KIT_DIST_TIMEOUT` seconds, default 600."
     return timedelta(seconds=float(os.environ.get("BASELINE_KIT_DIST_TIMEOUT", "600")))
 
-# %% ../nbs/14_distributed.ipynb #c011
+# %% ../nbs/14_distributed.ipynb #c012
 def start_distributed(device: torch.device) -> tuple[Distributed, torch.device, bool]:
     "`(place, device, created)`: the process group joined for `device` (NCCL for CUDA tensors, gloo for CPU ones)."
     place = distributed_from_env()
@@ -72,11 +77,19 @@ def start_distributed(device: torch.device) -> tuple[Distributed, torch.device, 
 
 
 def stop_distributed(created: bool):
-    "End the process group if `start_distributed` created it."
+    "End the process group if `start_distributed` created it, and with it the group's threads."
     if created and dist.is_initialized():
+        gc.collect()  # a DDP wrapper left in a reference cycle would keep the group alive
         dist.destroy_process_group()
 
-# %% ../nbs/14_distributed.ipynb #c014
+
+def process_group_threads() -> list[str]:
+    "The names of this process's gloo and NCCL threads (Linux; `[]` elsewhere)."
+    tasks = Path("/proc/self/task")
+    names = [(t / "comm").read_text().strip() for t in tasks.iterdir()] if tasks.exists() else []
+    return sorted(n for n in names if "gloo" in n or "nccl" in n)
+
+# %% ../nbs/14_distributed.ipynb #c016
 def all_reduce(tensor: torch.Tensor, place: Distributed, op: str = "sum") -> torch.Tensor:
     "`tensor` reduced (`sum` or `max`) over all ranks, in place; unchanged in a single process."
     if place.active:

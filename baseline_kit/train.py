@@ -562,16 +562,10 @@ def model_pipeline(
     validate_experiment_config(config)
     place, device, created = start_distributed(resolve_device(config.run.device))  # torchrun: join the job
     try:
-        if place.is_main:
-            with lock_run_folder(run_dir_for(config)):  # one trainer per run folder
-                result = _train(config, callbacks, device, place)
-        else:
-            result = _train(config, callbacks, device, place)
-        # Gloo's worker threads let go of a collective's tensors just after its result is back, and need the GIL for
-        # that: a process that exits meanwhile aborts ("terminate called without an active exception"). The barrier
-        # gives them that time; `destroy_process_group` does not join them, as DDP keeps the group alive.
-        barrier(place)
-        return result
+        if not place.is_main:
+            return _train(config, callbacks, device, place)
+        with lock_run_folder(run_dir_for(config)):  # one trainer per run folder
+            return _train(config, callbacks, device, place)
     finally:
         stop_distributed(created)
 
