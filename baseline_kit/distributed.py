@@ -83,10 +83,18 @@ def stop_distributed(created: bool):
         dist.destroy_process_group()
 
 
+def _thread_name(task: Path) -> str:
+    "The name of the thread `/proc/self/task/<id>`, or '' if it ended meanwhile."
+    try:
+        return (task / "comm").read_text().strip()
+    except OSError:
+        return ""
+
+
 def process_group_threads() -> list[str]:
     "The names of this process's gloo and NCCL threads (Linux; `[]` elsewhere)."
     tasks = Path("/proc/self/task")
-    names = [(t / "comm").read_text().strip() for t in tasks.iterdir()] if tasks.exists() else []
+    names = [_thread_name(t) for t in tasks.iterdir()] if tasks.exists() else []
     return sorted(n for n in names if "gloo" in n or "nccl" in n)
 
 # %% ../nbs/14_distributed.ipynb #c016

@@ -13,7 +13,7 @@ import torch
 
 # %% ../nbs/19_optimization.ipynb #c004
 from .config import TrainConfig
-from .models.baseline_decoder import fit_rows
+from .models.baseline_decoder import differs_in_rows, fit_rows
 
 # %% ../nbs/19_optimization.ipynb #c007
 def build_optimizer(
@@ -34,13 +34,6 @@ def build_optimizer(
 KERNEL_FLAGS = ("fused", "foreach", "capturable", "differentiable")
 
 
-def _fits(value, param: torch.Tensor) -> bool:
-    "Whether `value` is a state tensor of `param` that differs from it only in rows."
-    if not torch.is_tensor(value) or value.dim() != param.dim() or value.dim() == 0:
-        return False
-    return value.shape[1:] == param.shape[1:] and value.shape[0] != param.shape[0]
-
-
 def load_optimizer_state(
     optimizer: torch.optim.Optimizer,  # built for this run (device, kernel)
     state: dict,  # `optimizer.state_dict()` of a checkpoint, possibly saved on another device
@@ -55,7 +48,8 @@ def load_optimizer_state(
     for index, values in state["state"].items():
         param = params[index] if isinstance(index, int) and index < len(params) else None
         per_param[index] = {
-            k: fit_rows(v, param.shape[0]) if param is not None and _fits(v, param) else v for k, v in values.items()
+            k: fit_rows(v, param.shape[0]) if param is not None and differs_in_rows(v, param) else v
+            for k, v in values.items()
         }
     optimizer.load_state_dict(
         {**state, "state": per_param, "param_groups": groups + state["param_groups"][len(groups) :]}

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['KVCache', 'attention_mask', 'attend', 'CausalSelfAttention', 'MLP', 'Block', 'init_gpt2_weights', 'padded_vocab_size',
-           'fit_rows', 'fit_vocabulary_rows', 'context_start', 'BaselineDecoder', 'DecoderAdapter']
+           'fit_rows', 'differs_in_rows', 'fit_vocabulary_rows', 'context_start', 'BaselineDecoder', 'DecoderAdapter']
 
 # %% ../../nbs/10_model_baseline_decoder.ipynb #c002
 import math
@@ -163,6 +163,13 @@ def fit_rows(tensor: torch.Tensor, rows: int) -> torch.Tensor:
     return torch.cat([tensor, tensor.new_zeros(rows - tensor.shape[0], *tensor.shape[1:])])
 
 
+def differs_in_rows(value, target: torch.Tensor) -> bool:
+    "Whether `value` is a tensor shaped like `target` but for its number of rows (what `fit_rows` can mend)."
+    if not torch.is_tensor(value) or value.dim() != target.dim() or value.dim() == 0:
+        return False
+    return value.shape[1:] == target.shape[1:] and value.shape[0] != target.shape[0]
+
+
 def fit_vocabulary_rows(
     state: dict,  # a model state dict (e.g. from a checkpoint of another kit version)
     model: nn.Module,  # the model it is loaded into; needs `vocab_size`
@@ -172,9 +179,9 @@ def fit_vocabulary_rows(
     fitted = dict(state)
     for name, value in state.items():
         target = own.get(name)
-        if vocab_size is None or target is None or value.shape == target.shape or value.dim() == 0:
+        if vocab_size is None or target is None or not differs_in_rows(value, target):
             continue
-        if value.shape[1:] == target.shape[1:] and min(value.shape[0], target.shape[0]) >= vocab_size:
+        if min(value.shape[0], target.shape[0]) >= vocab_size:  # both hold every real id: only padding differs
             fitted[name] = fit_rows(value, target.shape[0])
     return fitted
 
