@@ -175,6 +175,8 @@ class RunConfig(SectionConfig):
     """`False`: start fresh; `True`: continue this run from its checkpoint, if it has one; or a checkpoint's path."""
     overwrite: bool = False
     """Allow a new run to replace what its run folder holds, or another run's checkpoint to be continued there."""
+    allow_process_count_change: bool = False
+    """Continue a checkpoint written by another number of processes: the data order continues, not the exact run."""
     checkpoint_every_n_steps: int = 500
     """Write the checkpoint every this many optimizer steps (and at the end)."""
     checkpoint_filename: str = "baseline_checkpoint.pt"

@@ -46,7 +46,8 @@ def _check_export(
         raise ExportError(
             f"{run_dir / INFERENCE_CONFIG_FILE} has no model section: is {run_dir} a baseline_kit run folder?"
         )
-    model = info["model"].get("name")
+    entry = info["model"].get("config", info["model"])  # the spec's model config (older run folders: the entry)
+    model = entry.get("name") if isinstance(entry, dict) else None
     if model not in HF_ARCHITECTURES:
         exportable = ", ".join(HF_ARCHITECTURES)
         raise ExportError(f"model {model!r} of {run_dir} has no Hugging Face form; exportable: {exportable}")
@@ -75,7 +76,7 @@ def export_run(
     info = _check_export(run_dir, out, format)
     run = load_run(run_dir, device="cpu")
     try:
-        files = hf_files(run.model.config, run.model.state_dict(), run.tokenizer, info["seq_len"])
+        files = hf_files(run.spec.config, run.model.state_dict(), run.tokenizer, run.spec.context_length)
     except ConversionError as e:
         raise ExportError(f"cannot export {run_dir}: {e}") from None
     source = {"exported_by": f"baseline_kit {__version__}", "run_dir": str(run_dir.resolve()), "inference_config": info}

@@ -14,15 +14,15 @@ from typing import Optional
 import torch
 
 # %% ../nbs/30_inference.ipynb #c004
-from .checkpoint import load_model_state
-from .config import DatasetConfig, section_config_from_dict
+from .config import DatasetConfig
 from .data import DataError
 from .evaluation import evaluate, loss_metrics
 from .generation import generate_ids
-from .models.baseline_decoder import fit_vocabulary_rows
+from .model_spec import ModelSpec, build_model, spec_from_dict
 from .preparation import prepare_data
-from .run_folder import read_inference_config, read_run_config
-from .runtime import adapter_named, autocast_dtype, resolve_adapter, resolve_device
+from .run_folder import INFERENCE_CONFIG_FILE, read_inference_config, read_run_config
+from .run_state import load_model_state
+from .runtime import adapter_named, autocast_dtype, resolve_device
 from .types import KitError, Tokenizer
 
 # %% ../nbs/30_inference.ipynb #c007
@@ -49,6 +49,7 @@ class LoadedRun:
     tokenizer: Tokenizer
     info: dict  # the run's inference_config.json
     device: torch.device
+    spec: Optional[ModelSpec] = None  # what the model is (`model_spec`), read from `info`
 
     def generate(
         self,
@@ -86,13 +87,11 @@ def load_run(
     "Rebuild the model and tokenizer of a run folder from its `inference_config.json`."
     run_dir = Path(run_dir)
     info = read_inference_config(run_dir)
-    model_config = section_config_from_dict("model", info["model"])
+    spec = spec_from_dict(info, str(run_dir / INFERENCE_CONFIG_FILE))
     tokenizer = adapter_named("tokenizer", info["tokenizer"]["name"]).load(run_dir / info["tokenizer"]["file"])
-    model = resolve_adapter("model", model_config).build(model_config, info["vocab_size"], info["seq_len"])
-    state = load_model_state(run_dir / info["weights"], run_dir / info["checkpoint"])
-    model.load_state_dict(fit_vocabulary_rows(state, model))  # weights from before the vocabulary was padded load too
+    model = build_model(spec, load_model_state(run_dir / info["weights"], run_dir / info["checkpoint"]))
     device = resolve_device(device)
-    return LoadedRun(run_dir, model.to(device).eval(), tokenizer, info, device)
+    return LoadedRun(run_dir, model.to(device).eval(), tokenizer, info, device, spec)
 
 # %% ../nbs/30_inference.ipynb #c023
 def evaluate_run(

@@ -14,7 +14,6 @@ import shutil
 import socket
 import time
 from contextlib import contextmanager
-from dataclasses import asdict
 from pathlib import Path
 from typing import Optional
 
@@ -22,6 +21,7 @@ from typing import Optional
 from . import __version__
 from .config import ConfigError, ExperimentConfig
 from .files import remove_stale_temp_files, write_json_atomic, write_text_atomic
+from .model_spec import ModelSpec
 from .types import Tokenizer
 
 # %% ../nbs/16_run_folder.ipynb #c006
@@ -78,11 +78,9 @@ def inference_config(
 ) -> dict:
     "The contents of `inference_config.json`: how to rebuild the model and tokenizer of a run."
     return {
-        "format_version": 1,
+        "format_version": 2,
         "kit_version": __version__,
-        "model": asdict(config.model),
-        "vocab_size": tokenizer.vocab_size,
-        "seq_len": config.train.seq_len,
+        "model": ModelSpec(config.model, tokenizer.vocab_size, config.train.seq_len).to_dict(),
         "tokenizer": {"name": config.tokenizer.name, "file": TOKENIZER_FILE},
         "eot_id": tokenizer.eot_id,
         "weights": config.run.final_model_filename,
