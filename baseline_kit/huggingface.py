@@ -19,8 +19,7 @@ import torch
 
 # %% ../nbs/27_huggingface.ipynb #c004
 from .config import ConfigError
-from .models.baseline_decoder import fit_vocabulary_rows
-from .models.llama import swiglu_hidden
+from .models.common import fit_vocabulary_rows, swiglu_hidden
 from .tokenization import EOT, BPETokenizer, CharTokenizer, special_tokens
 from .types import KitError
 

@@ -19,7 +19,7 @@ from .config import DatasetConfig, section_config_from_dict
 from .data import DataError
 from .evaluation import evaluate, loss_metrics
 from .generation import generate_ids
-from .models.baseline_decoder import fit_vocabulary_rows
+from .models.common import fit_vocabulary_rows
 from .preparation import prepare_data
 from .run_folder import read_inference_config, read_run_config
 from .runtime import adapter_named, autocast_dtype, resolve_adapter, resolve_device
