@@ -16,7 +16,8 @@ import numpy as np
 import torch
 
 # %% ../nbs/17_checkpoint.ipynb #c004
-from .config import ConfigError, ExperimentConfig, experiment_from_dict, upgrade_config_dict
+from .config import ExperimentConfig, experiment_from_dict, upgrade_config_dict
+from .typed_config import ConfigError
 from .files import atomic_write
 from .types import KitError
 

@@ -18,7 +18,7 @@ from typing import Optional
 import torch
 
 # %% ../nbs/27_huggingface.ipynb #c004
-from .config import ConfigError
+from .typed_config import ConfigError
 from .models.common import fit_vocabulary_rows, swiglu_hidden
 from .tokenization import EOT, BPETokenizer, CharTokenizer, special_tokens
 from .types import KitError

@@ -15,7 +15,8 @@ import torch
 
 # %% ../nbs/30_inference.ipynb #c004
 from .checkpoint import load_model_state
-from .config import DatasetConfig, section_config_from_dict
+from .adapter_configs import DatasetConfig
+from .config import section_config_from_dict
 from .data import DataError
 from .evaluation import evaluate, loss_metrics
 from .generation import generate_ids

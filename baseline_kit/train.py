@@ -35,7 +35,8 @@ from baseline_kit.checkpoint import (
     save_model_weights,
     unwrap_state_dict,
 )
-from .config import ConfigError, ExperimentConfig, validate_experiment_config
+from .config import ExperimentConfig, validate_experiment_config
+from .typed_config import ConfigError
 from .data import DataError
 from .dataloaders import DeviceBatches
 from baseline_kit.distributed import (

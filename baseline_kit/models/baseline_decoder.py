@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from torch import nn
 
 # %% ../../nbs/10_model_baseline_decoder.ipynb #c003
-from ..config import BaselineDecoderConfig
+from ..adapter_configs import BaselineDecoderConfig
 from ..losses import head_outputs
 from baseline_kit.models.common import (
     DecoderAdapter,

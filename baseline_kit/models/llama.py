@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from torch import nn
 
 # %% ../../nbs/11_model_llama.ipynb #c003
-from ..config import LlamaDecoderConfig
+from ..adapter_configs import LlamaDecoderConfig
 from ..losses import head_outputs
 from baseline_kit.models.common import (
     DecoderAdapter,
