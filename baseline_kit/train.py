@@ -50,7 +50,7 @@ from baseline_kit.distributed import (
 )
 from .evaluation import evaluate, loss_metrics
 from .generation import generate_ids
-from .huggingface import init_from_hf
+from .hf_weights import init_from_hf
 from .models.common import fit_vocabulary_rows
 from .optimization import build_optimizer, build_scheduler, load_optimizer_state
 from .performance import flops_per_token, mfu, peak_flops, peak_memory_gb, reset_peak_memory, synchronize
