@@ -3,8 +3,9 @@
 Serves `_docs` with `python -m http.server` on 127.0.0.1 (a free port), visits every page in the sidebar
 (`nbs/sidebar.yml`, as the rendered sidebar links them) and fails on: a page or asset the server answers with an HTTP
 error (404: a missing page), a JavaScript error (`pageerror`) or a console error, a sidebar that does not link every
-notebook, and a config page without the field table of each config dataclass (checked against `field_docs`). Requests
-to other hosts are answered empty here (CI has no internet) and listed. Screenshots go to `_docs_check/`.
+notebook, and a config module's page (`typed_config`, `adapter_configs`, `config`) without the field table of each of
+its config dataclasses (checked against `field_docs`). Requests to other hosts are answered empty here (CI has no
+internet) and listed. Screenshots go to `_docs_check/`.
 
 Uses the system Chromium (Debian's `chromium`; `$CHROMIUM` names another binary): never `playwright install`.
 Usage: python .ci/check_site.py [--docs _docs] [--out _docs_check]"""
@@ -66,14 +67,18 @@ def plain(text: str) -> str:
     return " ".join(text.split())
 
 
-def config_expectations() -> dict:
-    "`{anchor: (class name, [(field, description)])}` for every config dataclass with fields."
+CONFIG_MODULES = ("typed_config", "adapter_configs", "config")  # their pages hold the config field tables
+
+
+def config_expectations(module_name: str) -> dict:
+    "`{anchor: (class name, [(field, description)])}` for every config dataclass with fields of a config module."
     import dataclasses
-    import baseline_kit.config as config
+    import importlib
     from baseline_kit.docs import field_docs
+    module = importlib.import_module(f"baseline_kit.{module_name}")
     found = {}
-    for name in config.__all__:
-        cls = getattr(config, name)
+    for name in module.__all__:
+        cls = getattr(module, name)
         if isinstance(cls, type) and dataclasses.is_dataclass(cls) and dataclasses.fields(cls):
             found[name.lower()] = (name, [(d.name, plain(d.doc)) for d in field_docs(cls)])
     return found
@@ -128,29 +133,31 @@ def main():
                 problems.append(f"the sidebar links {len(pages)} pages, sidebar.yml lists {len(entries)}: {pages}")
             page.screenshot(path=str(out / "index.png"), full_page=False)
 
-            config_url = None
+            config_urls = {}  # config module -> its page
             for url in pages:
                 visit(url)
                 title = page.title()
                 if not page.query_selector("main h1"): problems.append(f"{current['url']}: no title heading ({title!r})")
                 if page.query_selector("#quarto-sidebar a.sidebar-link.active") is None:
                     problems.append(f"{current['url']}: not marked active in the sidebar")
-                if page.query_selector("section#runconfig"): config_url = url
+                page_name = urlsplit(url).path.rsplit("/", 1)[-1].removesuffix(".html")
+                if page_name in CONFIG_MODULES: config_urls[page_name] = url
             print(f"site: {len(pages)} pages visited")
 
-            if config_url is None: problems.append("no page documents RunConfig (the config page)")
-            else:
-                visit(config_url)
-                expected = config_expectations()
+            for module_name in CONFIG_MODULES:
+                if module_name not in config_urls: problems.append(f"no page {module_name}.html (baseline_kit.{module_name})"); continue
+                visit(config_urls[module_name])
+                expected = config_expectations(module_name)
                 for anchor, (name, fields) in expected.items():
                     rows = page.eval_on_selector_all(f"section#{anchor} table tbody tr",
                                                      "trs => trs.map(tr => [...tr.cells].map(c => c.innerText.trim()))")
-                    if not rows: problems.append(f"config page: no field table for {name}"); continue
+                    if not rows: problems.append(f"{module_name} page: no field table for {name}"); continue
                     got = [(r[0], plain(r[3])) for r in rows if len(r) == 4]
-                    if got != fields: problems.append(f"config page: {name}'s table {got} != its fields {fields}")
-                print(f"config page: field tables of {len(expected)} config dataclasses checked")
-                page.evaluate("document.querySelector('section#trainconfig')?.scrollIntoView()")
-                page.screenshot(path=str(out / "config.png"), full_page=False)
+                    if got != fields: problems.append(f"{module_name} page: {name}'s table {got} != its fields {fields}")
+                print(f"{module_name} page: field tables of {len(expected)} config dataclasses checked")
+                if module_name == "config":
+                    page.evaluate("document.querySelector('section#trainconfig')?.scrollIntoView()")
+                    page.screenshot(path=str(out / "config.png"), full_page=False)
             browser.close()
     finally:
         server.kill(); server.wait()

@@ -10,10 +10,8 @@ __all__ = ['LAZY_NAMES']
 import importlib
 
 # %% ../nbs/09_package.ipynb #c005
-_CONFIG_NAMES = (
-    "ExperimentConfig",
-    "RunConfig",
-    "TrainConfig",
+_TYPED_CONFIG_NAMES = ("ConfigError",)
+_ADAPTER_CONFIG_NAMES = (
     "LocalTextDatasetConfig",
     "HFTextDatasetConfig",
     "BPETokenizerConfig",
@@ -26,10 +24,14 @@ _CONFIG_NAMES = (
     "TokenizerConfig",
     "ModelConfig",
     "SplitConfig",
-    "ConfigError",
+    "register_config_type",
+)
+_CONFIG_NAMES = (
+    "ExperimentConfig",
+    "RunConfig",
+    "TrainConfig",
     "validate_experiment_config",
     "load_config",
-    "register_config_type",
 )
 _REGISTRY_NAMES = (
     "DATASETS",
@@ -55,6 +57,8 @@ _TYPE_NAMES = (
     "KitError",
 )
 LAZY_NAMES = {
+    **dict.fromkeys(_TYPED_CONFIG_NAMES, "typed_config"),
+    **dict.fromkeys(_ADAPTER_CONFIG_NAMES, "adapter_configs"),
     **dict.fromkeys(_CONFIG_NAMES, "config"),
     **dict.fromkeys(_REGISTRY_NAMES, "registry"),
     **dict.fromkeys(_TYPE_NAMES, "types"),

@@ -14,16 +14,9 @@ import sys
 from typing import Any, get_type_hints
 
 # %% ../nbs/40_cli.ipynb #c003
-from baseline_kit.config import (
-    LocalTextDatasetConfig,
-    KEY_FIELDS,
-    ConfigError,
-    ExperimentConfig,
-    experiment_from_dict,
-    load_config,
-    section_class,
-    value_from_text,
-)
+from .adapter_configs import LocalTextDatasetConfig, KEY_FIELDS
+from .config import ExperimentConfig, experiment_from_dict, load_config, section_class
+from .typed_config import ConfigError, value_from_text
 from .experiments import EXPERIMENTS, get_experiment
 from .registry import UnknownNameError
 from .runtime import ADAPTER_REGISTRIES

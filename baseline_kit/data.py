@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 # %% ../nbs/03_data.ipynb #c003
-from .config import HFTextDatasetConfig, LocalTextDatasetConfig
+from .adapter_configs import HFTextDatasetConfig, LocalTextDatasetConfig
 from .files import atomic_write, write_json_atomic
 from .registry import register_dataset_adapter
 from .types import DocumentStream, KitError, TextCorpus, document_pieces_of, split_at_line_starts

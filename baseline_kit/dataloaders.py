@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 # %% ../nbs/05_dataloaders.ipynb #c004
-from .config import HoldoutSplitConfig
+from .adapter_configs import HoldoutSplitConfig
 from .data import DataError
 from .registry import register_split_adapter
 

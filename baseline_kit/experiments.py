@@ -7,18 +7,16 @@ __all__ = ['EXPERIMENTS', 'TINY_SHAKESPEARE_URL', 'TINY_SHAKESPEARE_SHA256', 'ge
            'tiny_shakespeare', 'tiny_shakespeare_bpe', 'tiny_shakespeare_llama']
 
 # %% ../nbs/07_experiments.ipynb #c002
-from baseline_kit.config import (
+from baseline_kit.adapter_configs import (
     BaselineDecoderConfig,
     BPETokenizerConfig,
     CharTokenizerConfig,
-    ExperimentConfig,
     HoldoutSplitConfig,
     LlamaDecoderConfig,
     LocalTextDatasetConfig,
     LoggingConfig,
-    RunConfig,
-    TrainConfig,
 )
+from .config import ExperimentConfig, RunConfig, TrainConfig
 from .registry import Registry
 
 # %% ../nbs/07_experiments.ipynb #c005

@@ -15,7 +15,8 @@ from pathlib import Path
 # %% ../nbs/43_export.ipynb #c003
 from . import __version__
 from .files import _umask, atomic_write
-from .huggingface import HF_ARCHITECTURES, ConversionError, hf_files
+from .hf_config import HF_ARCHITECTURES, ConversionError
+from .hf_weights import hf_files
 from .inference import load_run
 from .run_folder import INFERENCE_CONFIG_FILE, TOKENIZER_FILE, read_inference_config
 from .types import KitError

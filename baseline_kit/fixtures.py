@@ -10,14 +10,8 @@ import random
 from pathlib import Path
 
 # %% ../nbs/13_fixtures.ipynb #c003
-from baseline_kit.config import (
-    BaselineDecoderConfig,
-    CharTokenizerConfig,
-    ExperimentConfig,
-    LocalTextDatasetConfig,
-    RunConfig,
-    TrainConfig,
-)
+from .adapter_configs import BaselineDecoderConfig, CharTokenizerConfig, LocalTextDatasetConfig
+from .config import ExperimentConfig, RunConfig, TrainConfig
 
 # %% ../nbs/13_fixtures.ipynb #c006
 def tiny_text(

@@ -14,7 +14,7 @@ from typing import Optional
 import torch
 
 # %% ../nbs/30_inference.ipynb #c004
-from .config import DatasetConfig
+from .adapter_configs import DatasetConfig
 from .data import DataError
 from .evaluation import evaluate, loss_metrics
 from .generation import generate_ids

@@ -13,7 +13,7 @@ import uuid
 from pathlib import Path
 
 # %% ../nbs/06_loggers.ipynb #c003
-from .config import LoggingConfig
+from .adapter_configs import LoggingConfig
 from .files import write_text_atomic
 from .registry import register_logger_adapter
 

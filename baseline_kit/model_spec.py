@@ -13,9 +13,11 @@ from typing import Optional
 import torch
 
 # %% ../nbs/35_model_spec.ipynb #c004
-from .config import ConfigError, ModelConfig, section_config_from_dict
-from .models.baseline_decoder import fit_vocabulary_rows
+from .adapter_configs import ModelConfig
+from .config import section_config_from_dict
+from .models.common import fit_vocabulary_rows
 from .runtime import resolve_adapter
+from .typed_config import ConfigError
 
 # %% ../nbs/35_model_spec.ipynb #c007
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import torch
 
 # %% ../nbs/19_optimization.ipynb #c004
 from .config import TrainConfig
-from .models.baseline_decoder import differs_in_rows, fit_rows
+from .models.common import differs_in_rows, fit_rows
 
 # %% ../nbs/19_optimization.ipynb #c007
 def build_optimizer(

@@ -19,7 +19,8 @@ from typing import Optional
 
 # %% ../nbs/16_run_folder.ipynb #c003
 from . import __version__
-from .config import ConfigError, ExperimentConfig
+from .config import ExperimentConfig
+from .typed_config import ConfigError
 from .files import remove_stale_temp_files, write_json_atomic, write_text_atomic
 from .model_spec import ModelSpec
 from .types import Tokenizer

@@ -21,17 +21,18 @@ import torch
 
 # %% ../nbs/37_run_state.ipynb #c004
 from . import __version__
-from .config import ConfigError, ExperimentConfig, experiment_from_dict, upgrade_config_dict
+from .config import ExperimentConfig, experiment_from_dict, upgrade_config_dict
 from .data import DataError
 from .distributed import SINGLE, Distributed, all_reduce, gather_objects
 from .model_spec import ModelSpec, spec_from_dict
-from .models.baseline_decoder import fit_vocabulary_rows
+from .models.common import fit_vocabulary_rows
 from .optimization import load_optimizer_state
 from .preparation import PreparedData
 from .run import LogWindow, Run, TrainingDivergedError
 from .rng import capture_rng, restore_rng
 from .run_folder import TOKENIZER_FILE, find_resume_checkpoint
 from .runtime import adapter_named
+from .typed_config import ConfigError
 from .types import Tokenizer
 from .weights import CheckpointError, load_tensors, load_weights, save_atomic, save_model_weights
 from .weights import unwrap_state_dict

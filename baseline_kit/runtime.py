@@ -14,7 +14,8 @@ from typing import Optional
 import torch
 
 # %% ../nbs/14_runtime.ipynb #c004
-from .config import KEY_FIELDS, ConfigError
+from .adapter_configs import KEY_FIELDS
+from .typed_config import ConfigError
 from .registry import ADAPTER_REGISTRIES, UnknownNameError
 
 # %% ../nbs/14_runtime.ipynb #c005

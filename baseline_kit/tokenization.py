@@ -16,7 +16,8 @@ from typing import Iterable, Iterator, Optional, Sequence, Union
 import numpy as np
 
 # %% ../nbs/04_tokenization.ipynb #c004
-from .config import BPETokenizerConfig, CharTokenizerConfig, ConfigError
+from .adapter_configs import BPETokenizerConfig, CharTokenizerConfig
+from .typed_config import ConfigError
 from .data import cache_dir
 from .files import atomic_write, write_json_atomic
 from .registry import register_tokenizer_adapter

@@ -20,16 +20,16 @@ from torch.nn.parallel import DistributedDataParallel
 
 # %% ../nbs/20_train.ipynb #c004
 from .callbacks import LiveLossPlot, StopButton
-from .config import ConfigError, ExperimentConfig, validate_experiment_config
+from .config import ExperimentConfig, validate_experiment_config
 from .data import DataError
 from .dataloaders import DeviceBatches
 from .distributed import SINGLE, Distributed, all_reduce, barrier, start_distributed, stop_distributed
-from .huggingface import init_from_hf
+from .hf_weights import init_from_hf
 from .model_spec import ModelSpec, build_model
 from .optimization import build_optimizer, build_scheduler
 from .performance import flops_per_token, peak_flops, reset_peak_memory, synchronize
 from .preparation import PreparedData, prepare_data
-from .reporting import check_finite, log_training, run_evaluation
+from .reporting import SilentSession, check_finite, log_training, run_evaluation
 from .run_folder import lock_run_folder, prepare_run_folder, run_dir_for
 from .rng import seed_everything
 from .run import LogWindow, Run
@@ -38,6 +38,7 @@ from .run_state import weights_finite, write_checkpoint, write_final_model
 from .runtime import autocast, autocast_dtype, check_adapters, compile_enabled, configure_device
 from .runtime import in_notebook, resolve_adapter, resolve_device
 from .tokenization import EncodingError
+from .typed_config import ConfigError
 from .types import Tokenizer
 
 # %% ../nbs/20_train.ipynb #c014
@@ -313,20 +314,10 @@ def model_pipeline(
         stop_distributed(created)
 
 
-class _Silent:
-    "The logger session of ranks other than 0: they log nothing."
-
-    def log(self, metrics: dict, step: int):
-        pass
-
-    def finish(self):
-        pass
-
-
 def _train(config: ExperimentConfig, callbacks: list, device: torch.device, place: Distributed) -> RunResult:
     "`model_pipeline` once the run folder is locked."
     run = start_run(config, callbacks, device, place)
-    run.session = _Silent()
+    run.session = SilentSession()
     if place.is_main:
         run.session = resolve_adapter("logging", config.logging).start(
             config.logging, run.run_dir, config.to_dict(), run.total_steps, run.step
