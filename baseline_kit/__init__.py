@@ -69,6 +69,7 @@ LAZY_NAMES = {
     "export_run": "export",
     "load_run": "inference",
     "evaluate_run": "inference",
+    "launch": "launch",
 }
 
 

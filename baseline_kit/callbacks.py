@@ -4,11 +4,14 @@
 
 # %% auto #0
 __all__ = ['Callback', 'render_loss_png', 'LiveLossPlot', 'poll_ui_events', 'kernel_has_subshells', 'answer_on_subshell',
-           'StopButton']
+           'StopButton', 'stop_on_interrupt']
 
 # %% ../nbs/21_callbacks.ipynb #c002
 import io
+import signal
+import threading
 import time
+from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
 
 # %% ../nbs/21_callbacks.ipynb #c005
@@ -216,3 +219,23 @@ class StopButton(Callback):
                 f"stopped at step {run.step} of {run.total_steps}; the checkpoint in {run.run_dir} resumes it "
                 "(run.resume_from_checkpoint=True)"
             )
+
+# %% ../nbs/21_callbacks.ipynb #c025
+@contextmanager
+def stop_on_interrupt(run):
+    "While active, the first SIGINT sets `run.interrupted` instead of raising (main thread only)."
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    previous = previous if previous is not None else signal.default_int_handler
+
+    def handler(signum, frame):
+        run.interrupted = True
+        signal.signal(signal.SIGINT, previous)  # a second Ctrl-C interrupts at once
+
+    signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # %% ../nbs/31_comparison.ipynb #c003
-from .run_state import flatten
+from .typed_config import flatten
 from .run_folder import METRICS_FILE, MetricsLog, read_run_config
 
 # %% ../nbs/31_comparison.ipynb #c006

@@ -112,8 +112,9 @@ class TrainConfig(SectionConfig):
     """Stop after this many optimizer steps; `None` trains for `epochs`."""
     batch_size: int = 12
     """Windows per optimizer step, over all processes together: a config trains the same on 1 or N processes."""
-    micro_batch_size: Optional[int] = None
-    """Windows per forward/backward pass on one process; gradients accumulate up to the batch. `None`: all at once."""
+    micro_batch_size: Union[int, Literal["auto"], None] = None
+    """Windows per forward/backward pass on one process; gradients accumulate up to the batch. `None`: all at once;
+    `auto` (CUDA): the largest share of the batch that fits in GPU memory, found by trying."""
     seq_len: int = 64
     """Tokens per window (the model's context length)."""
     stride: Optional[int] = None
@@ -150,12 +151,20 @@ class TrainConfig(SectionConfig):
     """Prompt for the samples taken at each evaluation."""
     live_plot: Optional[bool] = None
     """Draw a live loss plot; `None`: only inside a notebook."""
+    strategy: Literal["ddp", "fsdp"] = "ddp"
+    """How the processes of a torchrun job hold the model: `ddp`, a full copy each; `fsdp`, sharded (FSDP2), parameters,
+    gradients and optimizer state split over the processes, with sharded (DCP) checkpoints."""
+    activation_checkpointing: bool = False
+    """Recompute each transformer block's activations in the backward pass instead of keeping them: less memory, more
+    compute, the same results."""
 
     def _check_values(self, path):
         for name in ("epochs", "batch_size", "seq_len", "eval_interval", "log_interval"):
             require_range(getattr(self, name), f"{path}.{name}", 1)
-        for name in ("max_steps", "stride", "eval_batches", "micro_batch_size"):
+        for name in ("max_steps", "stride", "eval_batches"):
             require_range(getattr(self, name), f"{path}.{name}", 1)
+        if self.micro_batch_size != "auto":
+            require_range(self.micro_batch_size, f"{path}.micro_batch_size", 1)
         for name in ("warmup_steps", "sample_tokens", "weight_decay", "grad_clip", "min_learning_rate"):
             require_range(getattr(self, name), f"{path}.{name}", 0)
         require_range(self.data_fraction, f"{path}.data_fraction", 0, 1, low_open=True)

@@ -26,18 +26,22 @@ def evaluate(
     max_batches: Optional[int] = None,  # score only the first batches (`None`: all of them)
     dtype: Optional[torch.dtype] = None,  # autocast dtype, as in training
     place: Distributed = SINGLE,  # under torchrun: this rank, which scores its share of the batches
+    lockstep: bool = False,  # every rank runs the same number of forward passes (FSDP: each is a collective)
 ) -> float:
     "Mean next-token cross-entropy over `loader` (every token weighted equally)."
     was_training = model.training
     model.eval()
     sums = torch.zeros(2, dtype=torch.float64, device=device)  # loss × targets, targets
     batches = range(len(loader) if max_batches is None else min(max_batches, len(loader)))
-    for index in batches[place.rank :: place.world_size]:
-        x, y = loader.batch(0, index)
+    mine = batches[place.rank :: place.world_size]
+    passes = -(-len(batches) // place.world_size) if lockstep else len(mine)
+    for turn in range(passes):
+        x, y = loader.batch(0, mine[turn] if turn < len(mine) else batches[0])
         with autocast(device, dtype):
             _, loss = model(x.to(device), y.to(device))
-        sums[0] += loss.double() * y.numel()
-        sums[1] += y.numel()
+        scored = turn < len(mine)
+        sums[0] += loss.double() * y.numel() * scored
+        sums[1] += y.numel() * scored
     all_reduce(sums, place)
     model.train(was_training)
     return (sums[0] / sums[1]).item()

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['GPU_PEAK_FLOPS', 'synchronize', 'matmul_weights', 'flops_per_token', 'gpu_peak_flops', 'cpu_peak_flops', 'peak_flops',
-           'mfu', 'reset_peak_memory', 'peak_memory_gb']
+           'mfu', 'reset_peak_memory', 'peak_memory_gb', 'largest_fitting']
 
 # %% ../nbs/18_performance.ipynb #c002
 import os
@@ -17,6 +17,10 @@ from typing import Optional
 # %% ../nbs/18_performance.ipynb #c003
 import torch
 from torch import nn
+
+# %% ../nbs/18_performance.ipynb #c003b
+from .distributed import SINGLE, Distributed, all_reduce
+from .typed_config import ConfigError
 
 # %% ../nbs/18_performance.ipynb #c006
 def synchronize(
@@ -160,3 +164,23 @@ def peak_memory_gb(
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
         return peak / 1e9 if sys.platform == "darwin" else peak * 1024 / 1e9
     return None
+
+# %% ../nbs/18_performance.ipynb #c024c
+def largest_fitting(
+    sizes: list,  # candidate sizes, largest first
+    attempt,  # `attempt(size)` does the work at `size`; raises `torch.cuda.OutOfMemoryError` when it does not fit
+    place: Distributed = SINGLE,  # every process tries the same size, and a size fits only if it fits on all
+) -> int:
+    "The first of `sizes` whose `attempt` runs out of memory on no process."
+    for size in sizes:
+        try:
+            attempt(size)
+            failed = 0
+        except torch.cuda.OutOfMemoryError:
+            failed = 1
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
+        if not all_reduce(torch.tensor([failed]), place, "max").item():
+            return size
+    message = f"'auto': not even {sizes[-1]} window(s) per pass fit in GPU memory; use a smaller model"
+    raise ConfigError("train.micro_batch_size", message)

@@ -15,6 +15,7 @@ from .generation import generate_ids
 from .performance import mfu, peak_memory_gb
 from .run import LogWindow, Run, TrainingDivergedError
 from .run_state import kept_checkpoint
+from .sharding import sharded
 
 # %% ../nbs/38_reporting.ipynb #c007
 def emit(run: Run, metrics: dict, event: str):
@@ -63,10 +64,13 @@ def sample_text(run: Run) -> str:
 
 def run_evaluation(run: Run):
     "Evaluate on the validation windows and emit `val/*` metrics (and a sample)."
-    loss = evaluate(run.model, run.data.val, run.device, run.config.train.eval_batches, run.dtype, run.place)
+    lockstep = sharded(run.config, run.place)  # FSDP: every forward pass is a collective of all ranks
+    loss = evaluate(run.model, run.data.val, run.device, run.config.train.eval_batches, run.dtype, run.place, lockstep)
     metrics = {f"val/{name}": value for name, value in loss_metrics(loss, run.data.val_bytes_per_token).items()}
-    if run.config.train.sample_tokens and run.place.is_main:
-        metrics["sample"] = sample_text(run)
+    if run.config.train.sample_tokens and (run.place.is_main or lockstep):
+        sample = sample_text(run)
+        if run.place.is_main:
+            metrics["sample"] = sample
     emit(run, metrics, "eval")
 
 # %% ../nbs/38_reporting.ipynb #c016

@@ -53,6 +53,7 @@ class Run:
     timing: dict = field(default_factory=lambda: {"data": 0.0, "model": 0.0, "other": 0.0})  # host seconds, cumulative
     flops_per_token: Optional[int] = None  # the model's training FLOPs per token (`None`: unknown architecture)
     peak_flops: Optional[float] = None  # this process's device's peak FLOP/s (`None`: unknown)
+    micro_batch: Optional[int] = None  # windows per forward/backward pass (`train.micro_batch_size`, resolved)
 
 # %% ../nbs/34_run.ipynb #c009
 @dataclass

@@ -4,13 +4,14 @@
 
 # %% auto #0
 __all__ = ['CHECKPOINT_FORMAT', 'STATE_KEYS', 'FORMAT_1_KEYS', 'RESUME_MAY_DIFFER', 'Manifest', 'load_checkpoint', 'manifest_of',
-           'flatten', 'config_fingerprint', 'check_resume_compatible', 'check_process_count', 'Resume', 'open_resume',
+           'config_fingerprint', 'check_resume_compatible', 'check_process_count', 'Resume', 'open_resume',
            'check_resumed_data', 'data_changed', 'restore', 'restore_log_window', 'weights_finite', 'kept_checkpoint',
            'checkpoint_contents', 'write_checkpoint', 'write_final_model', 'load_model_state']
 
 # %% ../nbs/37_run_state.ipynb #c002
 import hashlib
 import json
+import shutil
 import warnings
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -23,7 +24,7 @@ import torch
 from . import __version__
 from .config import ExperimentConfig, experiment_from_dict, upgrade_config_dict
 from .data import DataError
-from .distributed import SINGLE, Distributed, all_reduce, gather_objects
+from .distributed import SINGLE, Distributed, all_reduce, barrier, gather_objects
 from .model_spec import ModelSpec, spec_from_dict
 from .models.common import fit_vocabulary_rows
 from .optimization import load_optimizer_state
@@ -32,7 +33,10 @@ from .run import LogWindow, Run, TrainingDivergedError
 from .rng import capture_rng, restore_rng
 from .run_folder import TOKENIZER_FILE, find_resume_checkpoint
 from .runtime import adapter_named
-from .typed_config import ConfigError
+from .sharded_checkpoint import full_model_state, load_model_shards, load_shards, remove_other_shards
+from .sharded_checkpoint import save_shards, shard_folder_name
+from .sharding import local, sharded
+from .typed_config import ConfigError, flatten
 from .types import Tokenizer
 from .weights import CheckpointError, load_tensors, load_weights, save_atomic, save_model_weights
 from .weights import unwrap_state_dict
@@ -53,10 +57,11 @@ class Manifest:
     model_spec: Optional[dict]  # `ModelSpec.to_dict()` of the model (format 1: `None`, known from config and tokenizer)
     tokenizer_file: str  # the tokenizer beside the checkpoint that made the ids it trained on
     world_size: int  # processes that trained it
-    strategy: str  # how they held the model: `single` (one process) or `ddp` (a full copy each)
+    strategy: str  # how they held the model: `single` (one process), `ddp` (a full copy each) or `fsdp` (shards)
     config: dict  # the experiment, `ExperimentConfig.to_dict()`
     config_fingerprint: Optional[str]  # `config_fingerprint` of that experiment (format 1: `None`)
     data_fingerprint: str  # the token streams' fingerprint (`PreparedData.fingerprint`)
+    shards: Optional[str]  # `train.strategy='fsdp'`: the DCP folder of model and optimizer state, from the run folder
 
 
 STATE_KEYS = ("model", "optimizer", "scheduler", "rng", "rank_rng", "log_window")
@@ -98,6 +103,7 @@ def _format_1_entries(state: dict) -> dict:
         "world_size": world_size,
         "strategy": "ddp" if world_size > 1 else "single",
         "config_fingerprint": None,
+        "shards": None,
         "log_window": state.get("log_window", {"loss_sum": torch.zeros(()), "steps": 0, "tokens": 0}),
     }
 
@@ -147,17 +153,6 @@ RESUME_MAY_DIFFER = {
     "train.live_plot",
     "train.compile",
 }
-
-
-def flatten(data: dict, prefix: str = "") -> dict:
-    "`{'a': {'b': 1}}` → `{'a.b': 1}`."
-    out = {}
-    for key, value in data.items():
-        if isinstance(value, dict):
-            out.update(flatten(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value
-    return out
 
 
 def _training_settings(config: dict) -> dict:
@@ -234,6 +229,8 @@ def open_resume(config: ExperimentConfig, run_dir: Path, place: Distributed = SI
     manifest = manifest_of(checkpoint)
     check_resume_compatible(manifest.config, config)
     check_process_count(manifest, config, place, path)
+    if manifest.shards is not None and not (path.parent / manifest.shards / ".metadata").is_file():
+        raise CheckpointError(f"checkpoint {path} names the shards {manifest.shards}, which are missing or incomplete")
     tokenizer_file = path.parent / manifest.tokenizer_file
     if not tokenizer_file.is_file():
         raise CheckpointError(f"cannot resume: {tokenizer_file} is missing")
@@ -287,6 +284,10 @@ def restore(
     parts = (
         ("model", lambda: model.load_state_dict(fit_vocabulary_rows(unwrap_state_dict(checkpoint["model"]), model))),
         ("optimizer", load_optimizer),
+    )
+    if checkpoint["shards"] is not None:  # DCP: both at once, resharded to this job
+        parts = (("model and optimizer", lambda: load_shards(model, optimizer, path.parent / checkpoint["shards"])),)
+    parts += (
         ("scheduler", lambda: scheduler.load_state_dict(checkpoint["scheduler"])),
         ("rng", lambda: restore_rng(_rank_rng(checkpoint, place))),
     )
@@ -308,7 +309,7 @@ def restore_log_window(window: LogWindow, resume: Resume):
 # %% ../nbs/37_run_state.ipynb #c041
 def weights_finite(model: torch.nn.Module) -> bool:
     "Whether every parameter of `model` is finite."
-    return bool(torch.stack([p.detach().isfinite().all() for p in model.parameters()]).all())
+    return bool(torch.stack([local(p.detach()).isfinite().all() for p in model.parameters()]).all())
 
 
 def kept_checkpoint(run: Run) -> str:
@@ -319,8 +320,8 @@ def kept_checkpoint(run: Run) -> str:
     return f"the last good checkpoint (step {run.last_checkpoint_step}) is kept at {path}"
 
 # %% ../nbs/37_run_state.ipynb #c043
-def checkpoint_contents(run: Run, loss_sum: torch.Tensor, rank_rng: list) -> dict:
-    "The checkpoint of `run` at its step: manifest entries and state."
+def checkpoint_contents(run: Run, loss_sum: torch.Tensor, rank_rng: list, shards: Optional[str] = None) -> dict:
+    "The checkpoint of `run` at its step: manifest entries and state (model and optimizer in `shards` if given)."
     epoch, batch_index = divmod(run.step, len(run.data.train))
     spec = ModelSpec(run.config.model, run.data.tokenizer.vocab_size, run.config.train.seq_len)
     manifest = Manifest(
@@ -332,15 +333,16 @@ def checkpoint_contents(run: Run, loss_sum: torch.Tensor, rank_rng: list) -> dic
         model_spec=spec.to_dict(),
         tokenizer_file=TOKENIZER_FILE,
         world_size=run.place.world_size,
-        strategy="ddp" if run.place.active else "single",
+        strategy="fsdp" if shards else "ddp" if run.place.active else "single",
         config=run.config.to_dict(),
         config_fingerprint=config_fingerprint(run.config),
         data_fingerprint=run.data.fingerprint,
+        shards=shards,
     )
     window = {"loss_sum": loss_sum.cpu(), "steps": run.log_window.steps, "tokens": run.log_window.tokens}
     state = {
-        "model": run.model.state_dict(),
-        "optimizer": run.optimizer.state_dict(),
+        "model": {} if shards else run.model.state_dict(),
+        "optimizer": {} if shards else run.optimizer.state_dict(),
         "scheduler": run.scheduler.state_dict(),
         "rng": rank_rng[0],
         "rank_rng": rank_rng,
@@ -350,24 +352,34 @@ def checkpoint_contents(run: Run, loss_sum: torch.Tensor, rank_rng: list) -> dic
 
 
 def write_checkpoint(run: Run):
-    "Save the full training state atomically to the run's checkpoint file (rank 0), if the weights are finite."
-    if not weights_finite(run.model):
+    "Save the training state atomically to the run's checkpoint (rank 0; shards: every rank) if the weights are finite."
+    place, path = run.place, run.run_dir / run.config.run.checkpoint_filename
+    if all_reduce(torch.tensor([int(not weights_finite(run.model))]), place, "max").item():  # any rank's shard
         raise TrainingDivergedError(
             f"the weights became NaN or infinite by step {run.step}; training stopped and "
             f"{kept_checkpoint(run)}. Try a lower train.learning_rate or check the data."
         )
-    place = run.place
     loss_sum = all_reduce(run.log_window.loss_sum.detach().clone(), place) / place.world_size  # the ranks' mean
     rank_rng = gather_objects(capture_rng(), place)  # each rank resumes its own random streams
+    shards = shard_folder_name(path, run.step) if run.config.train.strategy == "fsdp" else None
+    if shards is not None:  # every rank writes its shards to a new folder; the checkpoint file then points at it
+        if place.is_main:
+            shutil.rmtree(run.run_dir / shards, ignore_errors=True)  # left by a save killed midway
+        barrier(place)
+        save_shards(run.model, run.optimizer, run.run_dir / shards)
+        barrier(place)
     if place.is_main:
-        save_atomic(checkpoint_contents(run, loss_sum, rank_rng), run.run_dir / run.config.run.checkpoint_filename)
+        save_atomic(checkpoint_contents(run, loss_sum, rank_rng, shards), path)
+        if shards is not None:
+            remove_other_shards(path, shards)
     run.last_checkpoint_step = run.step  # on every rank: they decide together whether a checkpoint is due
 
 
 def write_final_model(run: Run):
-    "Write the trained model's weights (safetensors) to the run's final model file (rank 0)."
+    "Write the trained model's full weights (safetensors) to the run's final model file (rank 0)."
+    state = full_model_state(run.model) if sharded(run.config, run.place) else run.model.state_dict()
     if run.place.is_main:
-        save_model_weights(run.model.state_dict(), run.run_dir / run.config.run.final_model_filename)
+        save_model_weights(state, run.run_dir / run.config.run.final_model_filename)
 
 # %% ../nbs/37_run_state.ipynb #c049
 def load_model_state(
@@ -378,5 +390,8 @@ def load_model_state(
     if Path(weights_file).is_file():
         return load_weights(weights_file)
     if Path(checkpoint_file).is_file():
-        return unwrap_state_dict(load_checkpoint(checkpoint_file)["model"])
+        checkpoint = load_checkpoint(checkpoint_file)
+        if checkpoint["shards"] is not None:
+            return load_model_shards(Path(checkpoint_file).parent / checkpoint["shards"])
+        return unwrap_state_dict(checkpoint["model"])
     raise CheckpointError(f"no weights: neither {weights_file} nor {checkpoint_file} exists")
