@@ -133,7 +133,13 @@ def read_hf_config(
     path = Path(folder).expanduser() / "config.json"
     if not path.is_file():
         raise ConfigError("model.init_from", f"{path} not found: is {folder} a Hugging Face model folder?")
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError("model.init_from", f"{path} is not valid JSON ({e})") from None
+    if not isinstance(config, dict):
+        raise ConfigError("model.init_from", f"{path} holds {type(config).__name__}, not a model config object")
+    return config
 
 # %% ../nbs/26_hf_config.ipynb #c035
 GPT2_DEFAULTS = {

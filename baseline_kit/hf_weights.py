@@ -158,6 +158,28 @@ def hf_files(
     }
 
 # %% ../nbs/27_huggingface.ipynb #c031
+def _sharded_files(index: Path) -> list:
+    "The weight files that a sharded checkpoint's index names."
+    try:
+        weight_map = json.loads(index.read_text(encoding="utf-8"))["weight_map"]
+        return sorted(set(weight_map.values()))
+    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError, AttributeError) as e:
+        message = f"{index} is not a valid weights index ({type(e).__name__}: {e})"
+        raise ConfigError("model.init_from", message) from None
+
+
+def _read_weights_file(path: Path) -> dict:
+    "The tensors of one safetensors or torch weights file; a damaged file is a `ConfigError` naming it."
+    try:
+        if path.suffix == ".safetensors":
+            from safetensors.torch import load_file
+
+            return load_file(str(path))
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as e:
+        raise ConfigError("model.init_from", f"{path} is corrupt or truncated ({type(e).__name__}: {e})") from None
+
+
 def read_hf_weights(
     folder,  # a transformers model folder
 ) -> dict:
@@ -170,18 +192,12 @@ def read_hf_weights(
         if (folder / single).is_file():
             files = [folder / single]
         elif (folder / index).is_file():
-            weight_map = json.loads((folder / index).read_text(encoding="utf-8"))["weight_map"]
-            files = [folder / name for name in sorted(set(weight_map.values()))]
+            files = [folder / name for name in _sharded_files(folder / index)]
         else:
             continue
         state = {}
         for path in files:
-            if path.suffix == ".safetensors":
-                from safetensors.torch import load_file
-
-                state.update(load_file(str(path)))
-            else:
-                state.update(torch.load(path, map_location="cpu", weights_only=True))
+            state.update(_read_weights_file(path))
         return state
     raise ConfigError("model.init_from", f"no model.safetensors or pytorch_model.bin (or sharded index) in {folder}")
 
