@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['RACY_SECONDS', 'READ_BYTES', 'DataError', 'cache_dir', 'sha256_file', 'file_sha256', 'forget_file_hash', 'download',
-           'resolve_data_file', 'decoded_blocks', 'document_pieces', 'read_text_file', 'text_files', 'decode_delimiter',
-           'LocalTextDataset', 'HFTextDataset']
+           'downloaded_by_kit', 'resolve_data_file', 'decoded_blocks', 'document_pieces', 'read_text_file',
+           'text_files', 'decode_delimiter', 'LocalTextDataset', 'HFTextDataset']
 
 # %% ../nbs/03_data.ipynb #c002
 import codecs
@@ -104,9 +104,28 @@ def download(
             raise DataError(f"checksum mismatch for {url}: expected sha256 {sha256}, got {digest.hexdigest()}")
 
     try:
-        return atomic_write(dest, fetch)
+        atomic_write(dest, fetch)
     except OSError as e:
         raise DataError(f"could not download {url} to {dest}: {e}") from e
+    _remember_download(Path(dest), url, digest.hexdigest())
+    return Path(dest)
+
+
+def _download_record(path: Path) -> Path:
+    "Where the kit records that it downloaded `path` (only such a file may it advise deleting)."
+    return cache_dir() / "downloads" / f"{hashlib.sha256(str(path.resolve()).encode()).hexdigest()}.json"
+
+
+def _remember_download(path: Path, url: str, sha256: str):
+    try:
+        write_json_atomic(_download_record(path), {"path": str(path.resolve()), "url": url, "sha256": sha256})
+    except OSError:
+        pass  # a read-only cache folder: a bad copy is then reported without advice to delete it
+
+
+def downloaded_by_kit(path) -> bool:
+    "Whether the kit downloaded the file at `path` (recorded by `download`)."
+    return _download_record(Path(path)).is_file()
 
 # %% ../nbs/03_data.ipynb #c018
 def resolve_data_file(path: str, url: str = None, sha256: str = None) -> Path:
@@ -120,7 +139,14 @@ def resolve_data_file(path: str, url: str = None, sha256: str = None) -> Path:
         target = candidate if candidate.is_absolute() else cache_dir() / candidate
         return download(url, target, sha256)
     if sha256 is not None and candidate.is_file() and (got := file_sha256(candidate)) != sha256:
-        raise DataError(f"dataset.sha256: {candidate} has sha256 {got}, expected {sha256}; delete it to download again")
+        if url is not None and downloaded_by_kit(candidate):
+            advice = f"the copy the kit downloaded from {url} is damaged: delete it to download it again"
+        else:
+            advice = (
+                "it is not the file the config's checksum names: point dataset.path at that file, or set "
+                "dataset.sha256 (and dataset.url) to null to train on this one"
+            )
+        raise DataError(f"dataset.sha256: {candidate} has sha256 {got}, expected {sha256}; {advice}")
     return candidate
 
 # %% ../nbs/03_data.ipynb #c025
@@ -273,9 +299,16 @@ class LocalTextDataset:
                 empty = False
                 yield piece, ends
         if empty:
-            where = files[0] if len(files) == 1 else "the files"
             between = " between the segment delimiters" if delimiter else ""
-            raise DataError(f"dataset.path: {where} has no text{between}")
+            raise DataError(f"dataset.path: {_which(files)} no text{between}")
+
+
+def _which(files: list) -> str:
+    "The subject of a sentence about `files`: `a.txt has`, or `the 2 files a.txt, b.txt have` (5 named at most)."
+    if len(files) == 1:
+        return f"{files[0]} has"
+    shown = ", ".join(map(str, files[:5])) + (f" and {len(files) - 5} more" if len(files) > 5 else "")
+    return f"the {len(files)} files {shown} have"
 
 
 register_dataset_adapter("local_text", LocalTextDataset())
