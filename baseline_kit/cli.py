@@ -152,8 +152,9 @@ def train_command(args):
 
 
 def generate_command(args):
-    from baseline_kit.inference import load_run
+    from baseline_kit.inference import check_sampling, load_run
 
+    check_sampling(args.max_new_tokens, args.temperature, args.top_k, args.seed)  # before the model is loaded
     run = load_run(args.run_dir, device=args.device)
     text = run.generate(args.prompt, args.max_new_tokens, args.temperature, args.top_k, args.seed)
     print(args.prompt + text)
