@@ -95,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--temperature", type=float, default=0.8)
     generate.add_argument("--top-k", type=int, default=200)
     generate.add_argument("--seed", type=int, default=None)
-    generate.add_argument("--device", default="auto")
+    generate.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
     evaluate = commands.add_parser("evaluate", help="full validation loss, perplexity and bits per byte of a run")
     evaluate.add_argument("run_dir")
     evaluate.add_argument("--device", default="auto")
