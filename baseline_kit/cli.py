@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['BOUND_FIELDS', 'COMMANDS', 'parse_override', 'apply_overrides', 'resolve_experiment', 'build_parser',
            'torchrun_command', 'train_command', 'generate_command', 'evaluate_command', 'export_command',
-           'list_command', 'main']
+           'list_command', 'out_of_memory', 'main']
 
 # %% ../nbs/40_cli.ipynb #c002
 import argparse
@@ -197,6 +197,13 @@ COMMANDS = {
 }
 
 
+def out_of_memory(e: BaseException) -> bool:
+    "Whether `e` is an allocator's refusal: `MemoryError`, `torch.OutOfMemoryError`, the CPU allocator's error."
+    if isinstance(e, MemoryError) or type(e).__name__ == "OutOfMemoryError":
+        return True
+    return isinstance(e, RuntimeError) and any(s in str(e) for s in ("can't allocate memory", "out of memory"))
+
+
 def main(argv=None) -> None:
     "Entry point of the `baseline-kit` command."
     args = build_parser().parse_args(argv)
@@ -206,5 +213,14 @@ def main(argv=None) -> None:
         print(f"baseline-kit: error: {e}", file=sys.stderr)
         raise SystemExit(2)
     except KeyboardInterrupt as e:
-        print(f"baseline-kit: {e or 'interrupted'}", file=sys.stderr)
+        print(f"baseline-kit: {str(e) or 'interrupted'}", file=sys.stderr)
         raise SystemExit(130)
+    except (MemoryError, RuntimeError) as e:
+        if not out_of_memory(e):
+            raise
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        advice = "try another --device"
+        if args.command == "train":
+            advice = "make the model (model.d_model, model.layers) or train.batch_size smaller"
+        print(f"baseline-kit: error: out of memory ({first[:200]}): {advice}", file=sys.stderr)
+        raise SystemExit(2)
