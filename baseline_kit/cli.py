@@ -114,6 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("run_dir", help="a run folder (holding inference_config.json)")
     export.add_argument("--format", default="hf", choices=["hf"], help="hf: a transformers folder")
     export.add_argument("--out", required=True, help="the folder to create (absent or empty)")
+    export.add_argument(
+        "--allow-unfinished",
+        action="store_true",
+        help="export the latest checkpoint of a run that has no final model yet",
+    )
     commands.add_parser("list", help="list experiments and adapters")
     return parser
 
@@ -178,8 +183,8 @@ def evaluate_command(args):
 def export_command(args):
     from baseline_kit.export import export_run  # beside this module in layer 4: imported only to export
 
-    out = export_run(args.run_dir, args.out, format=args.format)  # an ExportError is a KitError: `main` reports it
-    print(f"exported {args.run_dir} to {out}")
+    out = export_run(args.run_dir, args.out, format=args.format, allow_unfinished=args.allow_unfinished)
+    print(f"exported {args.run_dir} to {out}")  # an ExportError is a KitError: `main` reports it
 
 
 def list_command(args):
