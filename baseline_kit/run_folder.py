@@ -118,15 +118,24 @@ def run_artifacts(run_dir: Path) -> list:
 
 
 def _refuse_to_replace(config: ExperimentConfig, run_dir: Path, action: str):
-    "A `ConfigError` unless `run_dir` is empty or `run.overwrite` allows replacing what it holds."
+    "A `ConfigError` unless `run_dir` is empty or `run.overwrite` allows replacing what it holds; it says what can."
     found = run_artifacts(run_dir)
-    if found and not config.run.overwrite:
-        shown = ", ".join(found[:6]) + (", ..." if len(found) > 6 else "")
-        raise ConfigError(
-            "run.resume_from_checkpoint",
-            f"{run_dir} already holds a run ({shown}); refusing to {action} there. Set it to True to "
-            "continue that run, or set run.overwrite=True to replace it (or pick another run.name)",
-        )
+    if not found or config.run.overwrite:
+        return
+    shown = ", ".join(found[:6]) + (", ..." if len(found) > 6 else "")
+    wanted, own = config.run.resume_from_checkpoint, run_dir / config.run.checkpoint_filename
+    replace_it = "set run.overwrite=True (--overwrite) to replace it, or pick another run.name"
+    if (run_dir / config.run.final_model_filename).is_file():
+        advice = f"That run finished ({config.run.final_model_filename}): {replace_it}"
+    elif wanted is False and own.is_file():
+        advice = f"Set it to True (--resume) to continue that run from {own.name}, or {replace_it}"
+    elif wanted in (True, False):
+        setting = "run.resume_from_checkpoint is True but there is" if wanted else "There is"
+        advice = f"{setting} no {own.name} to continue from: {replace_it}"
+    else:
+        advice = replace_it + (f"; --resume continues the run there from {own.name} instead" if own.is_file() else "")
+    message = f"{run_dir} already holds a run ({shown}); refusing to {action} there. {advice}"
+    raise ConfigError("run.resume_from_checkpoint", message)
 
 # %% ../nbs/16_run_folder.ipynb #c020
 def find_resume_checkpoint(config: ExperimentConfig, run_dir: Path) -> Optional[Path]:
