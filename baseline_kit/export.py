@@ -20,10 +20,9 @@ from .files import _umask, atomic_write
 from .huggingface import HF_ARCHITECTURES, ConversionError, hf_files
 from .inference import load_run
 from baseline_kit.run_folder import (
-    INFERENCE_CONFIG_FILE,
     METRICS_FILE,
-    TOKENIZER_FILE,
     MetricsLog,
+    RunFolderError,
     read_inference_config,
     read_run_config,
 )
@@ -46,27 +45,21 @@ def _check_export(
     if format not in EXPORT_FORMATS:
         raise ExportError(f"unknown export format {format!r}; available: {', '.join(EXPORT_FORMATS)}")
     try:
-        info = read_inference_config(run_dir)
-    except FileNotFoundError as e:
+        info = read_inference_config(run_dir)  # every field `load_run` reads is there, of its type
+    except (FileNotFoundError, RunFolderError) as e:
         raise ExportError(str(e)) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise ExportError(f"{run_dir / INFERENCE_CONFIG_FILE} is not valid JSON ({e})") from None
-    if not isinstance(info, dict) or not isinstance(info.get("model"), dict):
-        raise ExportError(
-            f"{run_dir / INFERENCE_CONFIG_FILE} has no model section: is {run_dir} a baseline_kit run folder?"
-        )
-    model = info["model"].get("name")
+    model = info["model"]["name"]
     if model not in HF_ARCHITECTURES:
         exportable = ", ".join(HF_ARCHITECTURES)
         raise ExportError(f"model {model!r} of {run_dir} has no Hugging Face form; exportable: {exportable}")
-    tokenizer = info.get("tokenizer", {})
-    if tokenizer.get("name") not in ("bpe", "char"):
-        message = f"tokenizer {tokenizer.get('name')!r} of {run_dir} has no Hugging Face form; exportable: bpe, char"
+    tokenizer = info["tokenizer"]
+    if tokenizer["name"] not in ("bpe", "char"):
+        message = f"tokenizer {tokenizer['name']!r} of {run_dir} has no Hugging Face form; exportable: bpe, char"
         raise ExportError(message)
-    tokenizer_file = run_dir / tokenizer.get("file", TOKENIZER_FILE)
+    tokenizer_file = run_dir / tokenizer["file"]
     if not tokenizer_file.is_file():
         raise ExportError(f"{tokenizer_file} not found: the run's tokenizer is missing")
-    weights = [run_dir / info[key] for key in ("weights", "checkpoint") if isinstance(info.get(key), str)]
+    weights = [run_dir / info[key] for key in ("weights", "checkpoint")]
     if not any(path.is_file() for path in weights):
         raise ExportError(f"{run_dir} has no weights: neither {' nor '.join(map(str, weights))} exists")
     if out.exists() and (not out.is_dir() or any(out.iterdir())):

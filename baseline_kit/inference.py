@@ -23,7 +23,7 @@ from .evaluation import evaluate, loss_metrics
 from .generation import generate_ids
 from .models.baseline_decoder import fit_vocabulary_rows
 from .preparation import prepare_data
-from .run_folder import read_inference_config, read_run_config
+from .run_folder import RunFolderError, read_inference_config, read_run_config
 from .runtime import adapter_named, autocast_dtype, resolve_adapter, resolve_device
 from .types import KitError, Tokenizer
 
@@ -99,6 +99,17 @@ class LoadedRun:
         return self.tokenizer.decode(new)
 
 # %% ../nbs/30_inference.ipynb #c011
+def _load_tokenizer(name: str, path: Path) -> Tokenizer:
+    "The run's saved tokenizer; `RunFolderError` naming the file when it cannot be read (a missing one: not found)."
+    adapter = adapter_named("tokenizer", name)
+    try:
+        return adapter.load(path)
+    except (FileNotFoundError, KitError):
+        raise
+    except Exception as e:  # JSON, the tokenizers library, missing keys: each raises its own kind
+        raise RunFolderError(f"{path} is damaged: {type(e).__name__}: {e}") from None
+
+
 def load_run(
     run_dir,  # a run folder (holding `inference_config.json`)
     device: str = "auto",  # `auto`, `cpu`, `cuda` or `mps`
@@ -107,7 +118,7 @@ def load_run(
     run_dir = Path(run_dir)
     info = read_inference_config(run_dir)
     model_config = section_config_from_dict("model", info["model"])
-    tokenizer = adapter_named("tokenizer", info["tokenizer"]["name"]).load(run_dir / info["tokenizer"]["file"])
+    tokenizer = _load_tokenizer(info["tokenizer"]["name"], run_dir / info["tokenizer"]["file"])
     model = resolve_adapter("model", model_config).build(model_config, info["vocab_size"], info["seq_len"])
     state = load_model_state(run_dir / info["weights"], run_dir / info["checkpoint"])
     model.load_state_dict(fit_vocabulary_rows(state, model))  # weights from before the vocabulary was padded load too
