@@ -63,7 +63,7 @@ def _check_export(
     if not any(path.is_file() for path in weights):
         raise ExportError(f"{run_dir} has no weights: neither {' nor '.join(map(str, weights))} exists")
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ExportError(f"{out} already exists and is not an empty folder: pick another output folder or remove it")
+        raise ExportError(f"{out} already exists and is not an empty folder: pick another output folder (--out)")
     return info
 
 # %% ../nbs/43_export.ipynb #unfinished
