@@ -51,6 +51,13 @@ def read_curves(run_dir) -> RunCurves:
 FINAL_METRICS = ("train/loss", "val/loss", "val/bpb")  # the table's columns of final numbers
 
 
+def _shown(value) -> str:
+    "A table cell's text: a float with 4 decimals, a dash where the run has no value."
+    if value is None:
+        return "-"
+    return f"{value:.4f}" if isinstance(value, float) else str(value)
+
+
 @dataclass
 class RunComparison:
     "Several runs' curves, final numbers and config differences."
@@ -86,11 +93,7 @@ class RunComparison:
         display(comparison_widget(self))
 
     def __str__(self) -> str:
-        lines = [
-            ", ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items())
-            for row in self.rows()
-        ]
-        return "\n".join(lines)
+        return "\n".join(", ".join(f"{k}={_shown(v)}" for k, v in row.items()) for row in self.rows())
 
 # %% ../nbs/31_comparison.ipynb #c013
 def _figure(comparison: RunComparison, metric: str, x: str):
@@ -113,7 +116,7 @@ def _figure(comparison: RunComparison, metric: str, x: str):
 def _table_html(rows: list) -> str:
     "The rows as an HTML table."
     columns = list(rows[0]) if rows else []
-    cell = lambda v: f"{v:.4f}" if isinstance(v, float) else html.escape(str(v))
+    cell = lambda v: html.escape(_shown(v))
     head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
     body = "".join("<tr>" + "".join(f"<td>{cell(row[c])}</td>" for c in columns) + "</tr>" for row in rows)
     return f'<table class="baseline-kit-runs"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'

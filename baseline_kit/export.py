@@ -9,6 +9,7 @@ __all__ = ['EXPORT_FORMATS', 'ExportError', 'export_run']
 import json
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -18,7 +19,8 @@ from .files import _umask, atomic_write
 from .hf_config import HF_ARCHITECTURES, ConversionError
 from .hf_weights import hf_files
 from .inference import load_run
-from .run_folder import INFERENCE_CONFIG_FILE, TOKENIZER_FILE, read_inference_config
+from .run_folder import METRICS_FILE, MetricsLog, RunFolderError, read_inference_config, read_run_config
+from .run_state import load_checkpoint
 from .types import KitError
 
 # %% ../nbs/43_export.ipynb #c007
@@ -38,49 +40,77 @@ def _check_export(
     if format not in EXPORT_FORMATS:
         raise ExportError(f"unknown export format {format!r}; available: {', '.join(EXPORT_FORMATS)}")
     try:
-        info = read_inference_config(run_dir)
-    except FileNotFoundError as e:
+        info = read_inference_config(run_dir)  # every field `load_run` reads is there, of its type
+    except (FileNotFoundError, RunFolderError) as e:
         raise ExportError(str(e)) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise ExportError(f"{run_dir / INFERENCE_CONFIG_FILE} is not valid JSON ({e})") from None
-    if not isinstance(info, dict) or not isinstance(info.get("model"), dict):
-        raise ExportError(
-            f"{run_dir / INFERENCE_CONFIG_FILE} has no model section: is {run_dir} a baseline_kit run folder?"
-        )
     entry = info["model"].get("config", info["model"])  # the spec's model config (older run folders: the entry)
     model = entry.get("name") if isinstance(entry, dict) else None
     if model not in HF_ARCHITECTURES:
         exportable = ", ".join(HF_ARCHITECTURES)
         raise ExportError(f"model {model!r} of {run_dir} has no Hugging Face form; exportable: {exportable}")
-    tokenizer = info.get("tokenizer", {})
-    if tokenizer.get("name") not in ("bpe", "char"):
-        message = f"tokenizer {tokenizer.get('name')!r} of {run_dir} has no Hugging Face form; exportable: bpe, char"
+    tokenizer = info["tokenizer"]
+    if tokenizer["name"] not in ("bpe", "char"):
+        message = f"tokenizer {tokenizer['name']!r} of {run_dir} has no Hugging Face form; exportable: bpe, char"
         raise ExportError(message)
-    tokenizer_file = run_dir / tokenizer.get("file", TOKENIZER_FILE)
+    tokenizer_file = run_dir / tokenizer["file"]
     if not tokenizer_file.is_file():
         raise ExportError(f"{tokenizer_file} not found: the run's tokenizer is missing")
-    weights = [run_dir / info[key] for key in ("weights", "checkpoint") if isinstance(info.get(key), str)]
+    weights = [run_dir / info[key] for key in ("weights", "checkpoint")]
     if not any(path.is_file() for path in weights):
         raise ExportError(f"{run_dir} has no weights: neither {' nor '.join(map(str, weights))} exists")
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ExportError(f"{out} already exists and is not an empty folder: pick another output folder or remove it")
+        raise ExportError(f"{out} already exists and is not an empty folder: pick another output folder (--out)")
     return info
+
+# %% ../nbs/43_export.ipynb #unfinished
+def _trained_steps(run_dir: Path, info: dict) -> dict:
+    "`finished` (the final model exists), the `step` of the weights an export takes and the run's `total_steps`."
+    try:
+        total = read_run_config(run_dir).train.max_steps  # `None` for a run counted in epochs
+    except (KitError, OSError, ValueError):
+        total = None
+    if (run_dir / info["weights"]).is_file():  # written at the last step, which is always logged
+        steps = [r["step"] for r in MetricsLog(run_dir / METRICS_FILE).read() if isinstance(r.get("step"), int)]
+        step = total if total is not None else max(steps, default=None)
+        return {"finished": True, "step": step, "total_steps": step}
+    return {"finished": False, "step": load_checkpoint(run_dir / info["checkpoint"])["step"], "total_steps": total}
+
+
+def _step_text(trained: dict) -> str:
+    "`step 10 of 20`, or `step 10` when the total is not known."
+    total = trained["total_steps"]
+    return f"step {trained['step']}" + ("" if total is None else f" of {total}")
 
 # %% ../nbs/43_export.ipynb #c011
 def export_run(
     run_dir,  # a run folder (holding `inference_config.json`)
     out,  # the folder to create: absent, or an empty folder
     format: str = "hf",  # `hf`: a Hugging Face transformers folder
+    allow_unfinished: bool = False,  # export the latest checkpoint of a run that has no final model yet
 ) -> Path:  # `out`
     "Write the model and tokenizer of the run folder `run_dir` to the new folder `out` (`hf`: a transformers folder)."
     run_dir, out = Path(run_dir).expanduser(), Path(out).expanduser()
     info = _check_export(run_dir, out, format)
+    trained = _trained_steps(run_dir, info)
+    if not trained["finished"] and not allow_unfinished:
+        raise ExportError(
+            f"{run_dir} has not finished: it has no final model ({info['weights']}), only the checkpoint of "
+            f"{_step_text(trained)}; resume it to the end (run.resume_from_checkpoint=True, command line: --resume), "
+            "or export that step on purpose with allow_unfinished=True (command line: --allow-unfinished)"
+        )
+    if not trained["finished"]:
+        print(f"baseline-kit: exporting the checkpoint of {_step_text(trained)} (not finished)", file=sys.stderr)
     run = load_run(run_dir, device="cpu")
     try:
         files = hf_files(run.spec.config, run.model.state_dict(), run.tokenizer, run.spec.context_length)
     except ConversionError as e:
         raise ExportError(f"cannot export {run_dir}: {e}") from None
-    source = {"exported_by": f"baseline_kit {__version__}", "run_dir": str(run_dir.resolve()), "inference_config": info}
+    source = {
+        "exported_by": f"baseline_kit {__version__}",
+        "run_dir": str(run_dir.resolve()),
+        **trained,
+        "inference_config": info,
+    }
     files["baseline_kit.json"] = (json.dumps(source, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"))

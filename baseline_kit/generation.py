@@ -21,7 +21,8 @@ def sample_next(
     "Pick the next token ids from `(batch, vocab)` logits; `temperature=0` is greedy."
     if temperature == 0:
         return logits.argmax(-1)
-    logits = logits.float() / temperature
+    logits = logits.float()  # the best logit becomes 0 and the divisor a float32 > 0: a tiny temperature is greedy
+    logits = (logits - logits.max(-1, keepdim=True).values) / max(temperature, torch.finfo(torch.float32).tiny)
     if top_k is not None and top_k < logits.size(-1):
         kth = torch.topk(logits, top_k, dim=-1).values[:, -1:]
         logits = logits.masked_fill(logits < kth, float("-inf"))

@@ -10,6 +10,7 @@ import os
 import queue
 import signal
 import socket
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,12 +72,14 @@ class Relay(Callback):
 def _worker(rank, nproc, port, config, callbacks, events, stop, log_dir):
     "Process `rank` of a launched job: torchrun's environment, then `model_pipeline`; rank 0 reports to the caller."
     os.environ.update(_rank_environment(rank, nproc, port), BASELINE_KIT_WORKER="1")
+    os.setpgid(0, 0)  # a terminal's Ctrl-C reaches the caller alone, which passes it on once
     if "OMP_NUM_THREADS" not in os.environ:
         torch.set_num_threads(1)
     if log_dir is not None:  # the notebook shows the run: this process's own output goes to a file
-        log = os.open(os.path.join(log_dir, f"rank{rank}.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND)
-        os.dup2(log, 1)
-        os.dup2(log, 2)
+        log = open(os.path.join(log_dir, f"rank{rank}.log"), "a", buffering=1)
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
+        sys.stdout = sys.stderr = log  # (a kernel's streams would send it to the notebook)
         os.environ["BASELINE_KIT_PROGRESS"] = "0"
     try:
         result = model_pipeline(config, list(callbacks) + ([Relay(events, stop)] if rank == 0 else []))
@@ -121,7 +124,7 @@ class Watch:
             info = event[1]
             self.step, self.total_steps, self.history = info["step"], info["total_steps"], info["history"]
             self.run_dir, self.started = Path(info["run_dir"]), True
-            self.session = ConsoleSession(self.total_steps, self.step, enabled=progress) if progress else None
+            self.session = ConsoleSession(self.total_steps, self.step) if progress else None  # BASELINE_KIT_PROGRESS
             for callback in self.callbacks:
                 callback.on_train_begin(self)
         elif kind == "step":

@@ -7,6 +7,7 @@ __all__ = ['adapter_named', 'resolve_adapter', 'check_adapters', 'resolve_device
            'autocast_dtype', 'autocast', 'compile_enabled', 'configure_device', 'in_notebook']
 
 # %% ../nbs/14_runtime.ipynb #c002
+import os
 from contextlib import nullcontext
 from typing import Optional
 
@@ -60,11 +61,17 @@ def resolve_device(name: str = "auto") -> torch.device:
         if torch.cuda.is_available():
             return torch.device("cuda")
         return torch.device("mps") if _mps_available() else torch.device("cpu")
-    if name == "cuda" and not torch.cuda.is_available():
+    try:
+        device = torch.device(name)
+    except (RuntimeError, TypeError):
+        raise ConfigError("run.device", f"unknown device {name!r}; use auto, cpu, cuda, cuda:N or mps") from None
+    if device.type == "cuda" and not torch.cuda.is_available():
         raise ConfigError("run.device", "cuda requested but no CUDA device is available")
-    if name == "mps" and not _mps_available():
+    if device.type == "cuda" and device.index is not None and device.index >= torch.cuda.device_count():
+        raise ConfigError("run.device", f"{name} requested but this machine has {torch.cuda.device_count()} GPU(s)")
+    if device.type == "mps" and not _mps_available():
         raise ConfigError("run.device", "mps requested but MPS is not available")
-    return torch.device(name)
+    return device
 
 # %% ../nbs/14_runtime.ipynb #c013
 def cpu_has_native_bf16() -> bool:
@@ -121,7 +128,9 @@ def configure_device(
 
 # %% ../nbs/14_runtime.ipynb #c019
 def in_notebook() -> bool:
-    "Whether we run inside a Jupyter kernel."
+    "Whether we run inside a Jupyter kernel (a process `launch` started is not: its caller shows the run)."
+    if os.environ.get("BASELINE_KIT_WORKER"):
+        return False
     try:
         from IPython import get_ipython
     except ImportError:

@@ -23,7 +23,8 @@ from .distributed import SINGLE, Distributed, all_reduce, barrier, start_distrib
 from .hf_weights import init_from_hf
 from .model_spec import ModelSpec, build_model
 from .optimization import build_optimizer, build_scheduler
-from .performance import flops_per_token, largest_fitting, peak_flops, reset_peak_memory, synchronize
+from .performance import check_model_fits, flops_per_token, largest_fitting, peak_flops, reset_peak_memory
+from .performance import synchronize
 from .preparation import PreparedData, prepare_data
 from .reporting import SilentSession, check_finite, log_training, run_evaluation
 from .run_folder import lock_run_folder, prepare_run_folder, run_dir_for
@@ -33,7 +34,7 @@ from .run_state import Resume, check_resumed_data, data_changed, open_resume, re
 from .run_state import weights_finite, write_checkpoint, write_final_model
 from .runtime import autocast, autocast_dtype, check_adapters, configure_device
 from .runtime import in_notebook, resolve_adapter, resolve_device
-from .sharding import full, gradient_sync, prepare_model, training_module
+from .sharding import full, gradient_sync, prepare_model, sharded, training_module
 from .tokenization import EncodingError
 from .typed_config import ConfigError
 from .types import Tokenizer
@@ -86,6 +87,7 @@ def _build(
 ):
     "Model, optimizer and scheduler, restored from `resume` if given (else the model starts from `init_from`)."
     tc = config.train
+    check_model_fits(config, data.tokenizer.vocab_size, device, place.world_size if sharded(config, place) else 1)
     seed_everything(config.run.seed)
     model = build_model(ModelSpec(config.model, data.tokenizer.vocab_size, tc.seq_len)).to(device)
     if resume is None and getattr(config.model, "init_from", None):  # Hugging Face weights to start from

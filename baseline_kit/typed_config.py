@@ -172,7 +172,10 @@ def section_from_dict(
     return cls(**values)
 
 # %% ../nbs/00_typed_config.ipynb #c052
-def flatten(data: dict, prefix: str = "") -> dict:
+def flatten(
+    data: dict,  # nested dicts, e.g. `ExperimentConfig.to_dict()`
+    prefix: str = "",  # put before every key (the path of `data` itself)
+) -> dict:
     "`{'a': {'b': 1}}` → `{'a.b': 1}`."
     out = {}
     for key, value in data.items():
