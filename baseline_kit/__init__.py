@@ -39,11 +39,13 @@ _REGISTRY_NAMES = (
     "MODELS",
     "SPLITS",
     "LOGGERS",
+    "OPTIMIZERS",
     "register_dataset_adapter",
     "register_tokenizer_adapter",
     "register_model_adapter",
     "register_split_adapter",
     "register_logger_adapter",
+    "register_optimizer_adapter",
 )
 _TYPE_NAMES = (
     "TextCorpus",
@@ -54,6 +56,7 @@ _TYPE_NAMES = (
     "SplitAdapter",
     "LoggerAdapter",
     "LoggerSession",
+    "OptimizerAdapter",
     "KitError",
 )
 LAZY_NAMES = {

@@ -183,6 +183,12 @@ class DecoderConfig(ModelConfig):
     """Hugging Face folder of a compatible architecture (GPT-2 or Llama) to start from."""
     vocab_multiple: int = 64
     """Embedding and output rows rounded up to a multiple of this (faster GPU matmuls); extra rows are never scored."""
+    qk_norm: bool = False
+    """RMS-normalize each head's queries and keys (with a learned gain) before attention: bounded attention logits."""
+    zero_init_projections: bool = False
+    """Start the residual projections (attention output, MLP down) at zero: each block starts as the identity."""
+    logit_softcap: Optional[float] = None
+    """Squash the output logits to `(-c, c)` as `c * tanh(logits / c)`; `None`: no cap."""
 
     def _check_values(self, path):
         for name in ("d_model", "n_heads", "layers"):
@@ -195,6 +201,7 @@ class DecoderConfig(ModelConfig):
         require_range(self.dropout, f"{path}.dropout", 0, 1, high_open=True)
         require_range(self.vocab_multiple, f"{path}.vocab_multiple", 1)
         require(self.init_from != "", f"{path}.init_from", "must be None or a Hugging Face model folder")
+        require_range(self.logit_softcap, f"{path}.logit_softcap", 0, low_open=True)
 
 # %% ../nbs/01_adapter_configs.ipynb #c035
 @register_config_type("model", "baseline_decoder")
@@ -204,13 +211,27 @@ class BaselineDecoderConfig(DecoderConfig):
 
     name: str = "baseline_decoder"
     mlp_ratio: int = 4
-    """MLP hidden width as a multiple of `d_model`."""
+    """MLP hidden width as a multiple of `d_model` (`swiglu`: 2/3 of it, rounded up to a multiple of 32)."""
     bias: bool = False
     """Bias terms in linear layers and LayerNorms."""
+    positions: Literal["learned", "rotary"] = "learned"
+    """`learned`: a table of position embeddings (GPT-2); `rotary`: queries and keys rotated by position (RoPE)."""
+    rope_theta: float = 10000.0
+    """`rotary`: base of the rotary embedding frequencies."""
+    activation: Literal["gelu", "relu2", "swiglu"] = "gelu"
+    """MLP: `gelu` (GPT-2), `relu2` (ReLU squared), or `swiglu` (a gated SiLU unit, three matrices)."""
+    tie_embeddings: bool = True
+    """Share the input embedding and output projection weights; `False`: the head is a matrix of its own."""
 
     def _check_values(self, path):
         super()._check_values(path)
         require_range(self.mlp_ratio, f"{path}.mlp_ratio", 1)
+        require(
+            self.positions != "rotary" or (self.d_model // self.n_heads) % 2 == 0,
+            f"{path}.positions",
+            f"rotary needs an even head size d_model/n_heads, got {self.d_model // self.n_heads}",
+        )
+        require_range(self.rope_theta, f"{path}.rope_theta", 0, low_open=True)
 
 # %% ../nbs/01_adapter_configs.ipynb #c037
 @register_config_type("model", "llama")

@@ -19,7 +19,7 @@ from .adapter_configs import LocalTextDatasetConfig, KEY_FIELDS
 from .config import ExperimentConfig, experiment_from_dict, load_config, section_class
 from .typed_config import ConfigError, value_from_text
 from .experiments import EXPERIMENTS, get_experiment
-from .registry import UnknownNameError
+from .registry import OPTIMIZERS, UnknownNameError
 from .runtime import ADAPTER_REGISTRIES
 from .types import KitError
 
@@ -195,7 +195,7 @@ def export_command(args):
 
 def list_command(args):
     print("experiments: " + ", ".join(EXPERIMENTS.names()))
-    for registry in ADAPTER_REGISTRIES.values():
+    for registry in (*ADAPTER_REGISTRIES.values(), OPTIMIZERS):
         print(f"{registry.kind}s: " + ", ".join(registry.names()))
 
 # %% ../nbs/40_cli.ipynb #c022

@@ -134,6 +134,26 @@ class TrainConfig(SectionConfig):
     """AdamW beta1."""
     beta2: float = 0.99
     """AdamW beta2."""
+    optimizer: str = "adamw"
+    """Optimizer adapter (registry key): `adamw`, or `muon` (Muon on the blocks' 2-D matrices, AdamW on the rest)."""
+    muon_learning_rate: float = 0.02
+    """`muon`: Muon's peak learning rate (AdamW's is `learning_rate`); the schedule scales both alike."""
+    muon_momentum: float = 0.95
+    """`muon`: momentum of Muon's gradient average."""
+    muon_nesterov: bool = True
+    """`muon`: Nesterov momentum (the update is the gradient plus `muon_momentum` times the average)."""
+    muon_ns_steps: int = 5
+    """`muon`: Newton-Schulz iterations that orthogonalize each update."""
+    muon_weight_decay: float = 0.0
+    """`muon`: decoupled weight decay of Muon's matrices (AdamW's parameters keep `weight_decay`)."""
+    muon_adjust_lr_fn: Optional[Literal["original", "match_rms_adamw"]] = None
+    """`muon`: each matrix's learning-rate scale: `None`/`original` sqrt(max(1, rows/cols)), or `match_rms_adamw`."""
+    muon_params: Optional[list[str]] = None
+    """`muon`: names (`fnmatch` patterns) of the 2-D parameters Muon updates; `None`: every 2-D one in `blocks.*`."""
+    lr_schedule: Literal["cosine", "wsd"] = "cosine"
+    """`cosine`: warmup, then cosine decay; `wsd`: warmup, constant, then a linear decay over `decay_fraction`."""
+    decay_fraction: float = 0.2
+    """`wsd`: the final fraction of the steps, in (0, 1], over which the learning rate falls to `min_learning_rate`."""
     grad_clip: float = 1.0
     """Clip the global gradient norm to this; 0 disables clipping."""
     eval_interval: int = 250
@@ -171,8 +191,24 @@ class TrainConfig(SectionConfig):
         require_range(self.data_fraction, f"{path}.data_fraction", 0, 1, low_open=True)
         require_range(self.learning_rate, f"{path}.learning_rate", 0, low_open=True)
         require_range(self.min_learning_rate, f"{path}.min_learning_rate", high=self.learning_rate)
-        for name in ("beta1", "beta2"):
+        for name in ("beta1", "beta2", "muon_momentum"):
             require_range(getattr(self, name), f"{path}.{name}", 0, 1, high_open=True)
+        require(self.optimizer.strip() != "", f"{path}.optimizer", "must name an optimizer (adamw, muon)")
+        require_range(self.muon_learning_rate, f"{path}.muon_learning_rate", 0, low_open=True)
+        require_range(self.muon_ns_steps, f"{path}.muon_ns_steps", 1, 99)
+        require_range(self.muon_weight_decay, f"{path}.muon_weight_decay", 0)
+        require(
+            self.muon_params is None or (len(self.muon_params) > 0 and all(p.strip() for p in self.muon_params)),
+            f"{path}.muon_params",
+            "must be None or a list of parameter-name patterns",
+        )
+        require_range(self.decay_fraction, f"{path}.decay_fraction", 0, 1, low_open=True)
+        require(
+            not (self.strategy == "fsdp" and self.optimizer == "muon"),
+            f"{path}.optimizer",
+            "'muon' orthogonalizes whole matrices, and under strategy 'fsdp' each process holds a shard of them: "
+            "use 'adamw' with fsdp, or strategy 'ddp' with muon",
+        )
 
 # %% ../nbs/01_config.ipynb #c044
 SECTION_BASES = {

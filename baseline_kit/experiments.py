@@ -4,9 +4,12 @@
 
 # %% auto #0
 __all__ = ['EXPERIMENTS', 'TINY_SHAKESPEARE_URL', 'TINY_SHAKESPEARE_SHA256', 'get_experiment', 'tiny_shakespeare_dataset',
-           'tiny_shakespeare', 'tiny_shakespeare_bpe', 'tiny_shakespeare_llama']
+           'tiny_shakespeare', 'tiny_shakespeare_bpe', 'tiny_shakespeare_llama', 'modernize', 'tiny_shakespeare_modern',
+           'tiny_shakespeare_bpe_modern']
 
 # %% ../nbs/07_experiments.ipynb #c002
+from dataclasses import replace
+
 from baseline_kit.adapter_configs import (
     BaselineDecoderConfig,
     BPETokenizerConfig,
@@ -84,3 +87,37 @@ def tiny_shakespeare_llama() -> ExperimentConfig:
     config.run.name = "tiny_shakespeare_llama"
     config.model = LlamaDecoderConfig(d_model=128, n_heads=4, layers=4, dropout=0.0)
     return config
+
+# %% ../nbs/07_experiments.ipynb #m002
+def modernize(
+    config: ExperimentConfig,  # a `baseline_decoder` experiment, changed in place
+    name: str,  # the run name of the modern variant
+) -> ExperimentConfig:
+    "`config` with the modern recipe: rotary positions, Muon on the hidden matrices, AdamW at 1e-3 on the rest."
+    config.run.name = name
+    config.model = replace(config.model, positions="rotary")
+    config.train = replace(
+        config.train,
+        optimizer="muon",
+        muon_learning_rate=0.02,
+        muon_momentum=0.95,
+        muon_nesterov=True,
+        muon_ns_steps=5,
+        muon_weight_decay=0.0,
+        learning_rate=1e-3,
+        beta1=0.9,
+        beta2=0.99,
+    )
+    return config
+
+
+@EXPERIMENTS.register("tiny_shakespeare_modern")
+def tiny_shakespeare_modern() -> ExperimentConfig:
+    "The tiny_shakespeare task (same data, batch, steps) with rotary positions and Muon."
+    return modernize(tiny_shakespeare(), "tiny_shakespeare_modern")
+
+
+@EXPERIMENTS.register("tiny_shakespeare_bpe_modern")
+def tiny_shakespeare_bpe_modern() -> ExperimentConfig:
+    "The tiny_shakespeare_bpe task (same data, BPE tokenizer, batch, context, stride, steps) with the modern recipe."
+    return modernize(tiny_shakespeare_bpe(), "tiny_shakespeare_bpe_modern")

@@ -22,6 +22,7 @@ from baseline_kit.hf_config import (
     hf_config,
     hf_tokenizer,
     hf_tokenizer_config,
+    hf_unexpressible,
     read_hf_config,
 )
 from .models.common import fit_vocabulary_rows
@@ -95,6 +96,9 @@ def hf_state_from_kit(
 ) -> dict:
     "The transformers weights (fp32, contiguous, no shared memory) of a kit model's `state_dict`."
     cfg, out = model_config, {}
+    if cfg.name in ("baseline_decoder", "llama") and hf_unexpressible(cfg):
+        field, why = hf_unexpressible(cfg)
+        raise ConversionError(f"{field}: {why}; this model has no Hugging Face form")
     vocabulary = ("token_embedding.weight", "head.weight")
     state = {name: value[:vocab_size] if name in vocabulary else value for name, value in state.items()}
     if cfg.name == "baseline_decoder":
@@ -103,6 +107,8 @@ def hf_state_from_kit(
             out[hf + ".weight"] = weight.t() if conv1d else weight
             if has_bias:
                 out[hf + ".bias"] = state.get(kit + ".bias", torch.zeros(weight.shape[0], dtype=weight.dtype))
+        if not cfg.tie_embeddings:
+            out["lm_head.weight"] = state["head.weight"]
     elif cfg.name == "llama":
         H, K, D = cfg.n_heads, cfg.n_kv_heads or cfg.n_heads, cfg.d_model // cfg.n_heads
         out["model.embed_tokens.weight"] = state["token_embedding.weight"]
@@ -237,8 +243,9 @@ def kit_state_from_hf(
                 kit[kit_name + ".bias"] = bias
             elif bias.abs().max() > 0:
                 raise ConfigError("model.bias", f"is False but {where} has non-zero biases ({hf_name}.bias)")
-        kit["head.weight"] = kit["token_embedding.weight"]
-        used.add("lm_head.weight")  # GPT-2 ties it (checked by `check_hf_config`)
+        stored = "lm_head.weight" in state and not cfg.tie_embeddings  # a tied checkpoint usually leaves it out
+        kit["head.weight"] = take("lm_head.weight") if stored else kit["token_embedding.weight"]
+        used.add("lm_head.weight")  # tied, a checkpoint may still store it (`check_hf_config` refused an untied one)
     else:
         H, K, D = cfg.n_heads, cfg.n_kv_heads or cfg.n_heads, cfg.d_model // cfg.n_heads
         kit["token_embedding.weight"], kit["norm.weight"] = take("model.embed_tokens.weight"), take("model.norm.weight")

@@ -18,6 +18,7 @@ import torch
 from .adapter_configs import KEY_FIELDS
 from .typed_config import ConfigError
 from .registry import ADAPTER_REGISTRIES, UnknownNameError
+from .optimization import optimizer_adapter
 
 # %% ../nbs/14_runtime.ipynb #c005
 # Importing the built-in adapters registers them.
@@ -26,6 +27,7 @@ import baseline_kit.dataloaders
 import baseline_kit.loggers
 import baseline_kit.models.baseline_decoder
 import baseline_kit.models.llama
+import baseline_kit.optimization
 import baseline_kit.tokenization
 
 # %% ../nbs/14_runtime.ipynb #c008
@@ -46,9 +48,10 @@ def resolve_adapter(section: str, section_config):
 
 
 def check_adapters(config):
-    "Fail with a `ConfigError` unless every section of the `ExperimentConfig` names a registered adapter."
+    "Fail with a `ConfigError` unless every section of the `ExperimentConfig`, and `train.optimizer`, names an adapter."
     for section in ADAPTER_REGISTRIES:
         resolve_adapter(section, getattr(config, section))
+    optimizer_adapter(config.train.optimizer)
 
 # %% ../nbs/14_runtime.ipynb #c011
 def _mps_available() -> bool:

@@ -26,7 +26,7 @@ from typing import Optional
 import numpy as np
 
 # %% ../nbs/15_token_cache.ipynb #c004
-from .data import DataError, cache_dir, sha256_file
+from .data_files import DataError, cache_dir, sha256_file
 from .dataloaders import DocumentTokens
 from .files import write_json_atomic
 from .loggers import progress_enabled

@@ -18,7 +18,7 @@ import numpy as np
 # %% ../nbs/04_tokenization.ipynb #c004
 from .adapter_configs import BPETokenizerConfig, CharTokenizerConfig
 from .typed_config import ConfigError
-from .data import cache_dir
+from .data_files import cache_dir
 from .files import atomic_write, write_json_atomic
 from .registry import register_tokenizer_adapter
 from .types import KitError, TextCorpus, split_at_line_starts

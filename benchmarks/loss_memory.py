@@ -126,7 +126,7 @@ def memory_child(loss: str):
 def guide_child(loss: str):
     "The guide's example run over Tiny Shakespeare; one JSON line."
     import importlib.util
-    from baseline_kit.data import resolve_data_file
+    from baseline_kit.data_files import resolve_data_file
     from baseline_kit.experiments import tiny_shakespeare_dataset
 
     use_loss(loss)

@@ -207,7 +207,7 @@ def report(results: dict, corpus_bytes: int):
 
 
 def main(args):
-    from baseline_kit.data import resolve_data_file
+    from baseline_kit.data_files import resolve_data_file
     from baseline_kit.experiments import tiny_shakespeare_dataset
 
     source = tiny_shakespeare_dataset()
