@@ -261,6 +261,12 @@ class TrainConfig(SectionConfig):
     """Prompt for the samples taken at each evaluation."""
     live_plot: Optional[bool] = None
     """Draw a live loss plot; `None`: only inside a notebook."""
+    eval_tasks: list[str] = field(default_factory=list)
+    """lm-eval tasks scored at each evaluation, logged as `tasks/<task>/<metric>` (needs `baseline_kit[eval]`)."""
+    eval_tasks_path: Optional[str] = None
+    """A folder of lm-eval task YAML files, searched before lm-eval's own tasks (its `--include_path`)."""
+    eval_tasks_limit: Optional[int] = 100
+    """Items of each task scored at each evaluation (the first ones); `None`: all of them."""
 
     def _check_values(self, path):
         for name in ("epochs", "batch_size", "seq_len", "eval_interval", "log_interval"):
@@ -274,6 +280,11 @@ class TrainConfig(SectionConfig):
         require_range(self.min_learning_rate, f"{path}.min_learning_rate", high=self.learning_rate)
         for name in ("beta1", "beta2"):
             require_range(getattr(self, name), f"{path}.{name}", 0, 1, high_open=True)
+        names = self.eval_tasks
+        require(all(n.strip() for n in names), f"{path}.eval_tasks", f"task names must not be empty, got {names!r}")
+        require(len(set(names)) == len(names), f"{path}.eval_tasks", f"names a task twice: {names!r}")
+        require(self.eval_tasks_path != "", f"{path}.eval_tasks_path", "must be None or a folder")
+        require_range(self.eval_tasks_limit, f"{path}.eval_tasks_limit", 1)
 
 # %% ../nbs/01_config.ipynb #c024
 CONFIG_TYPES = {

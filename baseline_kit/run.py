@@ -53,6 +53,7 @@ class Run:
     timing: dict = field(default_factory=lambda: {"data": 0.0, "model": 0.0, "other": 0.0})  # host seconds, cumulative
     flops_per_token: Optional[int] = None  # the model's training FLOPs per token (`None`: unknown architecture)
     peak_flops: Optional[float] = None  # this process's device's peak FLOP/s (`None`: unknown)
+    tasks: Optional[object] = None  # the lm-eval tasks each evaluation scores (`tasks.TrainingTasks`), if any
 
 # %% ../nbs/34_run.ipynb #c009
 @dataclass

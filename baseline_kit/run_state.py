@@ -145,6 +145,9 @@ RESUME_MAY_DIFFER = {
     "train.sample_prompt",
     "train.live_plot",
     "train.compile",
+    "train.eval_tasks",
+    "train.eval_tasks_path",
+    "train.eval_tasks_limit",
 }
 
 
