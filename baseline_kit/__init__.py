@@ -65,6 +65,7 @@ LAZY_NAMES = {
     "export_run": "export",
     "load_run": "inference",
     "evaluate_run": "inference",
+    "evaluate_tasks": "task_evaluation",
 }
 
 
