@@ -37,6 +37,7 @@ from .run_state import Resume, check_resumed_data, data_changed, open_resume, re
 from .run_state import weights_finite, write_checkpoint, write_final_model
 from .runtime import autocast, autocast_dtype, check_adapters, compile_enabled, configure_device
 from .runtime import in_notebook, resolve_adapter, resolve_device
+from .tasks import training_tasks
 from .tokenization import EncodingError
 from .types import Tokenizer
 
@@ -113,6 +114,7 @@ def start_run(config: ExperimentConfig, callbacks: list, device: torch.device, p
     "Check everything, then build the model and write the run folder (rank 0); the `Run` to train."
     configure_device(device, config.train.precision)
     run_dir, resume, data = _setup(config, place)
+    tasks = training_tasks(config)  # lm-eval tasks for each evaluation: an unknown one fails before anything is written
     model, optimizer, scheduler, total_steps = _build(config, device, resume, data, place)
     start_step = resume.step if resume else None
     metrics = None
@@ -149,6 +151,7 @@ def start_run(config: ExperimentConfig, callbacks: list, device: torch.device, p
         log_window=window,
         flops_per_token=flops_per_token(model, tc.seq_len),
         peak_flops=peak_flops(device, dtype)[0],
+        tasks=tasks,
     )
 
 # %% ../nbs/20_train.ipynb #c032
