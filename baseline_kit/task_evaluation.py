@@ -18,7 +18,7 @@ from .lm_eval_model import KitLM
 from .run_folder import METRICS_FILE, MetricsLog, read_run_config
 from .run_state import config_fingerprint, load_checkpoint
 from .runtime import autocast_dtype
-from .tasks import TaskError, parse_task_names, task_manager
+from .tasks import TaskError, load_tasks, parse_task_names, task_manager
 
 # %% ../nbs/44_task_evaluation.ipynb #e003b
 import lm_eval  # after `lm_eval_model`, which names the extra that installs it when it is missing
@@ -77,6 +77,7 @@ def evaluate_tasks(
         _check_count(value, name, low)
     tasks = parse_task_names(tasks, names[0])
     manager = task_manager(tasks, include_path, names[0], names[1])
+    load_tasks(manager, tasks, num_fewshot, field=names[0])  # a dataset that cannot be read fails before the model
     lm = RunLM(run_dir, device, batch_size)
     results = lm_eval.simple_evaluate(
         model=lm, tasks=tasks, task_manager=manager, limit=limit, num_fewshot=num_fewshot, log_samples=False

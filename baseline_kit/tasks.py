@@ -238,12 +238,16 @@ def load_tasks(
     names: Sequence[str],  # tasks, groups or tags
     num_fewshot: Optional[int] = None,  # few-shot examples; `None`: each task's own (0 when it sets none)
     fewshot_seed: int = 1234,  # lm-eval's default few-shot seed
+    field: str = "tasks",  # the setting that names the tasks, for errors
 ) -> dict:
     "lm-eval's task dict (`{'tasks': ..., 'groups': ...}`) set up as `simple_evaluate` sets it up."
     if num_fewshot is not None and num_fewshot < 0:
         raise TaskError(f"num_fewshot: must be >= 0, got {num_fewshot}")
-    with _quiet():
-        loaded = manager.load(list(names))
+    try:
+        with _quiet():
+            loaded = manager.load(list(names))
+    except Exception as e:  # a dataset that cannot be read or downloaded (offline, no such file, bad YAML)
+        raise TaskError(f"{field}: cannot load {', '.join(names)}: {type(e).__name__}: {e}") from None
     for task in loaded["tasks"].values():
         if num_fewshot is not None and task.get_config("num_fewshot") != 0:
             task.set_config(key="num_fewshot", value=num_fewshot)
@@ -294,7 +298,7 @@ class TrainingTasks:
     ):
         self.names, self.limit = list(names), limit
         manager = task_manager(self.names, include_path, "train.eval_tasks", "train.eval_tasks_path")
-        self.loaded = load_tasks(manager, self.names)
+        self.loaded = load_tasks(manager, self.names, field="train.eval_tasks")
         self.lm = None  # the `KitLM` over the run's model, made at the first evaluation
 
     def score(
