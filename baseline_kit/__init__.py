@@ -73,6 +73,7 @@ LAZY_NAMES = {
     "load_run": "inference",
     "evaluate_run": "inference",
     "launch": "launch",
+    "evaluate_tasks": "task_evaluation",
 }
 
 

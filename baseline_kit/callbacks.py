@@ -13,6 +13,7 @@ import threading
 import time
 from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
+from typing import Optional
 
 # %% ../nbs/21_callbacks.ipynb #c005
 class Callback:
@@ -51,14 +52,22 @@ def render_loss_png(
     train: list,  # `(step, loss)` pairs of the training loss
     val: list,  # `(step, loss)` pairs of the validation loss
     title: str = "",
+    tasks: Optional[dict] = None,  # `{metric: [(step, value), ...]}` of task accuracies: drawn in a second panel
 ) -> bytes:
     "PNG bytes of a loss plot: a fresh `Figure` on its own Agg canvas, no pyplot state, so any thread may call it."
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(6, 3.5), dpi=90)
+    fig = Figure(figsize=(11 if tasks else 6, 3.5), dpi=90)
     FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
+    ax = fig.add_subplot(1, 2 if tasks else 1, 1)
+    if tasks:
+        scores = fig.add_subplot(1, 2, 2)
+        for metric, points in tasks.items():
+            scores.plot(*zip(*points), "o-", label=metric.removeprefix("tasks/"))
+        scores.set(xlabel="step", ylabel="accuracy", title="tasks", ylim=(0, 1))
+        scores.grid(alpha=0.3)
+        scores.legend()
     if train:
         ax.plot(*zip(*train), label="train", color="tab:blue")
     if val:
@@ -78,10 +87,11 @@ class LiveLossPlot(Callback):
     def __init__(
         self,
         min_interval: float = 1.0,  # seconds between the starts of renders (the last one is always drawn)
-        render=render_loss_png,  # `(train, val, title) -> PNG bytes`, called on the worker thread
+        render=render_loss_png,  # `(train, val, title[, tasks]) -> PNG bytes`, called on the worker thread
     ):
         self.min_interval, self.render = min_interval, render
         self.train, self.val, self.sample = [], [], None
+        self.tasks = {}  # `{metric: [(step, value), ...]}` of the task accuracies (`tasks/<task>/acc`, `acc_norm`)
         self.handle, self.sample_handle = None, None
         self.draws, self.shown = 0, None  # images shown; the (train, val) point counts of the last one
         self.worker, self.pending, self.pending_points = None, None, None  # the render thread; the render it runs
@@ -90,6 +100,9 @@ class LiveLossPlot(Callback):
     def on_train_begin(self, run):  # a resumed run starts from the curves it already has
         self.train = [(r["step"], r["train/loss"]) for r in run.history if "train/loss" in r]
         self.val = [(r["step"], r["val/loss"]) for r in run.history if "val/loss" in r]
+        self.tasks = {}
+        for record in run.history:
+            self.add_tasks(record["step"], record)
         self.pending, self.wanted = None, False
 
     def on_step_end(self, run):  # a finished render is shown at the next step
@@ -101,8 +114,15 @@ class LiveLossPlot(Callback):
 
     def on_eval(self, run, metrics):
         self.val.append((run.step, metrics["val/loss"]))
+        self.add_tasks(run.step, metrics)
         self.sample = metrics.get("sample", self.sample)
         self.maybe_draw()
+
+    def add_tasks(self, step: int, metrics: dict):
+        "Keep the task accuracies among `metrics`."
+        for key, value in metrics.items():
+            if key.startswith("tasks/") and key.rsplit("/", 1)[-1] in ("acc", "acc_norm"):
+                self.tasks.setdefault(key, []).append((step, value))
 
     def on_train_end(self, run):
         "Wait for the worker, then show the complete curves (rendered here unless the pending render has them all)."
@@ -136,7 +156,9 @@ class LiveLossPlot(Callback):
 
     def snapshot(self) -> tuple:
         "Copies of the curves, and the title: the worker never reads lists that training appends to."
-        return list(self.train), list(self.val), f"step {self.train[-1][0] if self.train else 0}"
+        title = f"step {self.train[-1][0] if self.train else 0}"
+        tasks = {metric: list(points) for metric, points in self.tasks.items()}
+        return (list(self.train), list(self.val), title) + ((tasks,) if tasks else ())  # a 4th argument only then
 
     def take(self) -> bytes:
         "The pending render's PNG, waiting for it; its error, if it failed."

@@ -178,6 +178,12 @@ class TrainConfig(SectionConfig):
     activation_checkpointing: bool = False
     """Recompute each transformer block's activations in the backward pass instead of keeping them: less memory, more
     compute, the same results."""
+    eval_tasks: list[str] = field(default_factory=list)
+    """lm-eval tasks scored at each evaluation, logged as `tasks/<task>/<metric>` (needs `baseline_kit[eval]`)."""
+    eval_tasks_path: Optional[str] = None
+    """A folder of lm-eval task YAML files, searched before lm-eval's own tasks (its `--include_path`)."""
+    eval_tasks_limit: Optional[int] = 100
+    """Items of each task scored at each evaluation (the first ones); `None`: all of them."""
 
     def _check_values(self, path):
         for name in ("epochs", "batch_size", "seq_len", "eval_interval", "log_interval"):
@@ -203,11 +209,16 @@ class TrainConfig(SectionConfig):
             "must be None or a list of parameter-name patterns",
         )
         require_range(self.decay_fraction, f"{path}.decay_fraction", 0, 1, low_open=True)
+        names = self.eval_tasks
+        require(all(n.strip() for n in names), f"{path}.eval_tasks", f"task names must not be empty, got {names!r}")
+        require(len(set(names)) == len(names), f"{path}.eval_tasks", f"names a task twice: {names!r}")
+        require(self.eval_tasks_path != "", f"{path}.eval_tasks_path", "must be None or a folder")
+        require_range(self.eval_tasks_limit, f"{path}.eval_tasks_limit", 1)
         require(
-            not (self.strategy == "fsdp" and self.optimizer == "muon"),
-            f"{path}.optimizer",
-            "'muon' orthogonalizes whole matrices, and under strategy 'fsdp' each process holds a shard of them: "
-            "use 'adamw' with fsdp, or strategy 'ddp' with muon",
+            not (self.strategy == "fsdp" and names),
+            f"{path}.eval_tasks",
+            "are scored during training under strategy 'ddp' only (each FSDP forward pass is a collective of all "
+            "processes); score an fsdp run's final model with `baseline-kit evaluate RUN --tasks ...`",
         )
 
 # %% ../nbs/01_config.ipynb #c044

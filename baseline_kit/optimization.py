@@ -106,6 +106,11 @@ class MuonAdapter:
     def build(self, model: torch.nn.Module, tc: TrainConfig, device: torch.device) -> torch.optim.Optimizer:
         names = set(muon_parameter_names(model, tc.muon_params))
         named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+        if any(hasattr(p, "to_local") for n, p in named if n in names):  # FSDP shards (DTensors)
+            raise ConfigError(
+                "train.optimizer", "'muon' orthogonalizes whole matrices, and under strategy 'fsdp' each process holds "
+                "a shard of them: use 'adamw' with fsdp, or strategy 'ddp' with muon"
+            )  # fmt: skip
         muon = torch.optim.Muon(
             [p for n, p in named if n in names],
             lr=tc.muon_learning_rate,

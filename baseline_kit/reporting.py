@@ -63,10 +63,12 @@ def sample_text(run: Run) -> str:
 
 
 def run_evaluation(run: Run):
-    "Evaluate on the validation windows and emit `val/*` metrics (and a sample)."
+    "Evaluate on the validation windows and emit `val/*` metrics (and the `tasks/*` scores and a sample)."
     lockstep = sharded(run.config, run.place)  # FSDP: every forward pass is a collective of all ranks
     loss = evaluate(run.model, run.data.val, run.device, run.config.train.eval_batches, run.dtype, run.place, lockstep)
     metrics = {f"val/{name}": value for name, value in loss_metrics(loss, run.data.val_bytes_per_token).items()}
+    if run.tasks is not None:  # `train.eval_tasks`: every rank scores its share of the items, rank 0 gets the scores
+        metrics.update(run.tasks.score(run.model, run.data.tokenizer, run.device, run.dtype, run.place))
     if run.config.train.sample_tokens and (run.place.is_main or lockstep):
         sample = sample_text(run)
         if run.place.is_main:

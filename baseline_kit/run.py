@@ -54,6 +54,7 @@ class Run:
     flops_per_token: Optional[int] = None  # the model's training FLOPs per token (`None`: unknown architecture)
     peak_flops: Optional[float] = None  # this process's device's peak FLOP/s (`None`: unknown)
     micro_batch: Optional[int] = None  # windows per forward/backward pass (`train.micro_batch_size`, resolved)
+    tasks: Optional[object] = None  # the lm-eval tasks each evaluation scores (`tasks.TrainingTasks`), if any
 
 # %% ../nbs/34_run.ipynb #c009
 @dataclass

@@ -152,6 +152,9 @@ RESUME_MAY_DIFFER = {
     "train.sample_prompt",
     "train.live_plot",
     "train.compile",
+    "train.eval_tasks",
+    "train.eval_tasks_path",
+    "train.eval_tasks_limit",
 }
 
 

@@ -35,6 +35,7 @@ from .run_state import weights_finite, write_checkpoint, write_final_model
 from .runtime import autocast, autocast_dtype, check_adapters, configure_device
 from .runtime import in_notebook, resolve_adapter, resolve_device
 from .sharding import full, gradient_sync, prepare_model, sharded, training_module
+from .tasks import training_tasks
 from .tokenization import EncodingError
 from .typed_config import ConfigError
 from .types import Tokenizer
@@ -111,6 +112,7 @@ def start_run(config: ExperimentConfig, callbacks: list, device: torch.device, p
         )
     configure_device(device, config.train.precision)
     run_dir, resume, data = _setup(config, place)
+    tasks = training_tasks(config)  # lm-eval tasks for each evaluation: an unknown one fails before anything is written
     model, optimizer, scheduler, total_steps = _build(config, device, resume, data, place)
     start_step = resume.step if resume else None
     metrics = None
@@ -148,6 +150,7 @@ def start_run(config: ExperimentConfig, callbacks: list, device: torch.device, p
         flops_per_token=flops_per_token(model, tc.seq_len),
         peak_flops=peak_flops(device, dtype)[0],
         micro_batch=tc.micro_batch_size if isinstance(tc.micro_batch_size, int) else None,
+        tasks=tasks,
     )
     if tc.micro_batch_size == "auto":
         run.micro_batch = _fit_micro_batch(run)
