@@ -217,7 +217,8 @@ class BPETokenizer(FittedTokenizer):
 
     def encode_arrays(self, texts: Sequence[str]) -> list[np.ndarray]:
         "`encode_batch` as `uint32` arrays (what the token cache stores), without Python lists of lists."
-        encodings = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
+        encode = getattr(self.tokenizer, "encode_batch_fast", self.tokenizer.encode_batch)  # same ids, no offsets
+        encodings = encode(list(texts), add_special_tokens=False)
         return [np.array(encoding.ids, dtype=np.uint32) for encoding in encodings]
 
     def token_byte_lengths(self) -> np.ndarray:
