@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['TINY_TRAIN', 'JOB_ENV', 'tiny_text', 'tiny_experiment', 'tiny_task_docs', 'named', 'run_cli', 'config_file',
-           'torchrun_job', 'finish', 'why']
+           'torchrun_job', 'finish', 'why', 'overfit_losses']
 
 # %% ../nbs/08_fixtures.ipynb #c002
 import os
@@ -13,6 +13,9 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+
+# %% ../nbs/08_fixtures.ipynb #c002t
+import torch
 
 # %% ../nbs/08_fixtures.ipynb #c003
 from .adapter_configs import BaselineDecoderConfig, CharTokenizerConfig, LocalTextDatasetConfig
@@ -124,3 +127,23 @@ def why(err: str, log_dir=None) -> str:
     "What a failed job said: the end of torchrun's stderr and every rank's own stderr file in `log_dir`."
     ranks = sorted(Path(log_dir).rglob("stderr.log")) if log_dir else []
     return err[-3000:] + "".join(f"\n--- {p.parent.name}/stderr.log:\n{p.read_text()[-2000:]}" for p in ranks)
+
+# %% ../nbs/08_fixtures.ipynb #c021
+def overfit_losses(
+    model,  # a kit model: `model(idx, targets)` returns `(_, mean loss)`
+    idx,  # token ids `(B, T)`
+    targets,  # next-token ids `(B, T)`
+    steps: int = 50,  # optimizer steps on the same batch
+    lr: float = 1e-2,  # AdamW learning rate (no weight decay)
+) -> list[float]:
+    "Train `model` on one fixed batch with AdamW for `steps` steps; the loss before each step."
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
+    model.train()
+    losses = []
+    for _ in range(steps):
+        _, loss = model(idx, targets)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
