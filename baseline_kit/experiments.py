@@ -93,9 +93,9 @@ def modernize(
     config: ExperimentConfig,  # a `baseline_decoder` experiment, changed in place
     name: str,  # the run name of the modern variant
 ) -> ExperimentConfig:
-    "`config` with the modern recipe: rotary positions, Muon on the hidden matrices, AdamW at 1e-3 on the rest."
+    "`config` with the modern recipe: rotary positions, QK-norm, Muon on the hidden matrices, AdamW 1e-3 on the rest."
     config.run.name = name
-    config.model = replace(config.model, positions="rotary")
+    config.model = replace(config.model, positions="rotary", qk_norm=True)
     config.train = replace(
         config.train,
         optimizer="muon",
@@ -113,7 +113,7 @@ def modernize(
 
 @EXPERIMENTS.register("tiny_shakespeare_modern")
 def tiny_shakespeare_modern() -> ExperimentConfig:
-    "The tiny_shakespeare task (same data, batch, steps) with rotary positions and Muon."
+    "The tiny_shakespeare task (same data, batch, steps) with rotary positions, QK-norm and Muon."
     return modernize(tiny_shakespeare(), "tiny_shakespeare_modern")
 
 

@@ -39,7 +39,7 @@ EXPERIMENTS = {
     "char": ("tiny_shakespeare", "tiny_shakespeare_modern"),
     "bpe": ("tiny_shakespeare_bpe", "tiny_shakespeare_bpe_modern"),
 }
-RECIPE = ("muon", "rotary")  # what `tiny_shakespeare_modern` changes (checked by the docs page's test)
+RECIPE = ("muon", "rotary", "qk_norm")  # what `tiny_shakespeare_modern` changes (checked by the docs page's test)
 PIECES = {  # name: (overrides that add it, overrides that take it away again)
     "muon": (["train.optimizer=muon"], ["train.optimizer=adamw"]),
     "rotary": (["model.positions=rotary"], ["model.positions=learned"]),
@@ -219,6 +219,8 @@ def compare(records: list) -> str:
 def ablation(records: list) -> str:
     "Each system's mean final loss and steps to the baseline's final loss, against the baseline and the recipe."
     systems = by_system([r for r in records if r.get("kind") != "speed"])
+    if "baseline" not in systems:
+        return "\n".join(f"{name:<22} final val {mean(final(r) for r in runs):.4f}" for name, runs in systems.items())
     target = mean(final(r) for r in systems["baseline"])
     base_time = mean(r["step_time"] for r in systems["baseline"])
     modern_final = mean(final(r) for r in systems["modern"]) if "modern" in systems else float("nan")
@@ -286,7 +288,8 @@ def main(argv=None):
     parser.add_argument("--speed-steps", type=int, default=200, help="steps of a speed run")
     parser.add_argument("--speed-only", action="store_true", help="only the speed rounds (add them to --json)")
     parser.add_argument("--systems", default=None, help="comma-separated systems instead (e.g. baseline,modern+wsd)")
-    parser.add_argument("--json", default=None, help="append each run's record to this JSON-lines file")
+    parser.add_argument("--json", default=None, help="append each run's record to this JSON-lines file; runs it "
+                        "already holds (same system, seed, steps) are not run again")
     parser.add_argument("--report", default=None, help="print the tables of a --json file (no training)")
     parser.add_argument("--plot", default=None, help="save the curves and final losses to this image")
     args = parser.parse_args(argv)
@@ -296,7 +299,14 @@ def main(argv=None):
         seeds = [] if args.speed_only else [int(s) for s in args.seeds.split(",")]
         systems = ablation_systems() if args.ablation else ["baseline", "modern"]
         systems = args.systems.split(",") if args.systems else systems
+        saved = load_records(Path(args.json)) if args.json and Path(args.json).is_file() else []
         records = []
+
+        def done(system, seed, steps, kind=None):
+            "The saved record of this run, if an earlier (interrupted) invocation finished it."
+            match = (system, seed, steps, kind)
+            return next((r for r in saved if (r["system"], r["seed"], r["steps"], r.get("kind")) == match), None)
+
         with tempfile.TemporaryDirectory() as root:
             for index, seed in enumerate(seeds):
                 order = systems if index % 2 == 0 else systems[::-1]  # alternate the order every seed
@@ -304,6 +314,9 @@ def main(argv=None):
                     twin = next((r for r in records if r["seed"] == seed and r["system"] == same_as(system)), None)
                     if twin is not None:  # the same config and seed: the same run
                         record = {**twin, "system": system}
+                    elif done(system, seed, args.steps):
+                        records.append(done(system, seed, args.steps))
+                        continue
                     else:
                         record = train_run(system, seed, args.steps, Path(root), args.pair, args.threads)
                     ms, wall = 1000 * record["step_time"], record["wall"]
@@ -315,6 +328,9 @@ def main(argv=None):
             speed_rounds = args.speed_rounds if args.speed_rounds is not None else 0 if args.ablation else 3
             for round in range(speed_rounds):  # the step time of both, close in time: under the same load
                 for system in ["baseline", "modern"][:: 1 if round % 2 == 0 else -1]:
+                    if done(system, round, args.speed_steps, "speed"):
+                        records.append(done(system, round, args.speed_steps, "speed"))
+                        continue
                     record = train_run(system, round, args.speed_steps, Path(root), args.pair, args.threads, speed=True)
                     print(f"speed round {round}, {system}: {1000 * record['step_time']:.2f} ms/step", flush=True)
                     records.append(record)
