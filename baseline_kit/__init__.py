@@ -72,7 +72,7 @@ LAZY_NAMES = {
     "export_run": "export",
     "load_run": "inference",
     "evaluate_run": "inference",
-    "launch": "launch",
+    "launch": "launcher",
     "evaluate_tasks": "task_evaluation",
 }
 
