@@ -34,13 +34,8 @@ from .registry import ADAPTER_REGISTRIES
 from .typed_config import ConfigError, SectionConfig, check_type, require, require_range, section_from_dict
 
 # %% ../nbs/02_config.ipynb #c003r
-from baseline_kit.adapter_configs import (
-    CharTokenizerConfig,
-    DecoderConfig,
-    HFTextDatasetConfig,
-    LlamaDecoderConfig,
-    register_config_type,
-)
+from .adapter_configs import CharTokenizerConfig, DecoderConfig, HFTextDatasetConfig, LlamaDecoderConfig
+from .adapter_configs import register_config_type
 from .typed_config import value_from_text
 
 # %% ../nbs/02_config.ipynb #c019
@@ -175,6 +170,9 @@ class TrainConfig(SectionConfig):
     strategy: Literal["ddp", "fsdp"] = "ddp"
     """How the processes of a torchrun job hold the model: `ddp`, a full copy each; `fsdp`, sharded (FSDP2), parameters,
     gradients and optimizer state split over the processes, with sharded (DCP) checkpoints."""
+    async_checkpoint: bool = False
+    """With `strategy='fsdp'`: write the periodic checkpoints' shards in a background thread (DCP `async_save`) while
+    training goes on; the checkpoint file names them once every process has written them."""
     activation_checkpointing: bool = False
     """Recompute each transformer block's activations in the backward pass instead of keeping them: less memory, more
     compute, the same results."""
@@ -186,10 +184,9 @@ class TrainConfig(SectionConfig):
     """Items of each task scored at each evaluation (the first ones); `None`: all of them."""
 
     def _check_values(self, path):
-        for name in ("epochs", "batch_size", "seq_len", "eval_interval", "log_interval"):
+        for name in ("epochs", "batch_size", "seq_len", "eval_interval", "log_interval", "max_steps", "stride"):
             require_range(getattr(self, name), f"{path}.{name}", 1)
-        for name in ("max_steps", "stride", "eval_batches"):
-            require_range(getattr(self, name), f"{path}.{name}", 1)
+        require_range(self.eval_batches, f"{path}.eval_batches", 1)
         if self.micro_batch_size != "auto":
             require_range(self.micro_batch_size, f"{path}.micro_batch_size", 1)
         for name in ("warmup_steps", "sample_tokens", "weight_decay", "grad_clip", "min_learning_rate"):
@@ -214,6 +211,11 @@ class TrainConfig(SectionConfig):
         require(len(set(names)) == len(names), f"{path}.eval_tasks", f"names a task twice: {names!r}")
         require(self.eval_tasks_path != "", f"{path}.eval_tasks_path", "must be None or a folder")
         require_range(self.eval_tasks_limit, f"{path}.eval_tasks_limit", 1)
+        require(
+            self.strategy == "fsdp" or not self.async_checkpoint,
+            f"{path}.async_checkpoint",
+            "needs strategy 'fsdp' (it writes DCP shards in the background); other checkpoints are one file",
+        )
         require(
             not (self.strategy == "fsdp" and names),
             f"{path}.eval_tasks",

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['KERNEL_FLAGS', 'build_adamw', 'muon_parameter_names', 'CombinedOptimizer', 'AdamWAdapter', 'MuonAdapter',
-           'optimizer_adapter', 'build_optimizer', 'load_optimizer_state', 'WarmupCosine', 'WarmupStableDecay',
-           'build_scheduler']
+           'optimizer_adapter', 'build_optimizer', 'check_optimizer_shapes', 'load_optimizer_state', 'WarmupCosine',
+           'WarmupStableDecay', 'build_scheduler']
 
 # %% ../nbs/34_optimization.ipynb #c002
 import math
@@ -150,11 +150,20 @@ def build_optimizer(
 KERNEL_FLAGS = ("fused", "foreach", "capturable", "differentiable")
 
 
+def check_optimizer_shapes(optimizer: torch.optim.Optimizer):
+    "Raise `ValueError` if an optimizer tensor (a moment) is shaped unlike its parameter."
+    for group in optimizer.param_groups:
+        for param in group["params"]:
+            for name, value in optimizer.state.get(param, {}).items():
+                if torch.is_tensor(value) and value.dim() > 0 and value.shape != param.shape:
+                    raise ValueError(f"{name} has shape {tuple(value.shape)} for a parameter of {tuple(param.shape)}")
+
+
 def load_optimizer_state(
     optimizer: torch.optim.Optimizer,  # built for this run (device, kernel)
     state: dict,  # `optimizer.state_dict()` of a checkpoint, possibly saved on another device
 ):
-    "Load `state` into `optimizer`, keeping this optimizer's kernel flags and fitting rows of padded vocabularies."
+    "Load `state` into `optimizer`, keeping its kernel flags and fitting rows of padded vocabularies; check the shapes."
     groups = [
         {**saved, **{k: group[k] for k in KERNEL_FLAGS if k in group}}
         for saved, group in zip(state["param_groups"], optimizer.param_groups)
@@ -170,6 +179,7 @@ def load_optimizer_state(
     optimizer.load_state_dict(
         {**state, "state": per_param, "param_groups": groups + state["param_groups"][len(groups) :]}
     )
+    check_optimizer_shapes(optimizer)
 
 # %% ../nbs/34_optimization.ipynb #c014
 class WarmupCosine:

@@ -13,8 +13,8 @@ from .distributed import all_reduce
 from .evaluation import evaluate, loss_metrics
 from .generation import generate_ids
 from .performance import mfu, peak_memory_gb
-from .run import LogWindow, Run, TrainingDivergedError
-from .run_state import kept_checkpoint
+from .run import LogWindow, Run, TrainingDivergedError, kept_checkpoint
+from .run_state import settle_checkpoint
 from .sharding import sharded
 
 # %% ../nbs/46_reporting.ipynb #c007
@@ -44,6 +44,7 @@ def check_finite(run: Run, nonfinite: torch.Tensor):
     "Stop with `TrainingDivergedError` if any loss (on any rank) since the last check was NaN/inf."
     if not all_reduce(nonfinite.to(torch.int32), run.place, "max").item():  # every rank stops together
         return
+    settle_checkpoint(run)  # a checkpoint still being written holds earlier, finite weights: keep it
     raise TrainingDivergedError(
         f"training loss became NaN or infinite by step {run.step}; training stopped and {kept_checkpoint(run)}. "
         "Try a lower train.learning_rate or check the data."
@@ -65,14 +66,16 @@ def sample_text(run: Run) -> str:
 def run_evaluation(run: Run):
     "Evaluate on the validation windows and emit `val/*` metrics (and the `tasks/*` scores and a sample)."
     lockstep = sharded(run.config, run.place)  # FSDP: every forward pass is a collective of all ranks
-    loss = evaluate(run.model, run.data.val, run.device, run.config.train.eval_batches, run.dtype, run.place, lockstep)
-    metrics = {f"val/{name}": value for name, value in loss_metrics(loss, run.data.val_bytes_per_token).items()}
-    if run.tasks is not None:  # `train.eval_tasks`: every rank scores its share of the items, rank 0 gets the scores
-        metrics.update(run.tasks.score(run.model, run.data.tokenizer, run.device, run.dtype, run.place))
-    if run.config.train.sample_tokens and (run.place.is_main or lockstep):
-        sample = sample_text(run)
-        if run.place.is_main:
-            metrics["sample"] = sample
+    with torch.compiler.set_stance("force_eager"):  # compiled blocks (fsdp) would compile new graphs for these shapes
+        batches = run.config.train.eval_batches
+        loss = evaluate(run.model, run.data.val, run.device, batches, run.dtype, run.place, lockstep)
+        metrics = {f"val/{name}": value for name, value in loss_metrics(loss, run.data.val_bytes_per_token).items()}
+        if run.tasks is not None:  # `train.eval_tasks`: every rank scores its share of the items, rank 0 gets them
+            metrics.update(run.tasks.score(run.model, run.data.tokenizer, run.device, run.dtype, run.place))
+        if run.config.train.sample_tokens and (run.place.is_main or lockstep):
+            sample = sample_text(run)
+            if run.place.is_main:
+                metrics["sample"] = sample
     emit(run, metrics, "eval")
 
 # %% ../nbs/46_reporting.ipynb #c016

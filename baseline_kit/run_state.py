@@ -5,10 +5,11 @@
 # %% auto #0
 __all__ = ['CHECKPOINT_FORMAT', 'STATE_KEYS', 'FORMAT_1_KEYS', 'RESUME_MAY_DIFFER', 'Manifest', 'load_checkpoint', 'manifest_of',
            'config_fingerprint', 'check_resume_compatible', 'check_process_count', 'Resume', 'open_resume',
-           'check_resumed_data', 'data_changed', 'restore', 'restore_log_window', 'weights_finite', 'kept_checkpoint',
-           'checkpoint_contents', 'write_checkpoint', 'write_final_model', 'load_model_state']
+           'check_resumed_data', 'data_changed', 'restore', 'restore_log_window', 'checkpoint_contents',
+           'settle_checkpoint', 'write_checkpoint', 'write_final_model', 'load_model_state']
 
 # %% ../nbs/43_run_state.ipynb #c002
+import copy
 import hashlib
 import json
 import shutil
@@ -29,13 +30,13 @@ from .model_spec import ModelSpec, spec_from_dict
 from .models.common import fit_vocabulary_rows
 from .optimization import load_optimizer_state
 from .preparation import PreparedData
-from .run import LogWindow, Run, TrainingDivergedError
+from .run import LogWindow, Run, TrainingDivergedError, kept_checkpoint
 from .rng import capture_rng, restore_rng
 from .run_folder import TOKENIZER_FILE, find_resume_checkpoint
 from .runtime import adapter_named
 from .sharded_checkpoint import full_model_state, load_model_shards, load_shards, remove_other_shards
 from .sharded_checkpoint import save_shards, shard_folder_name
-from .sharding import local, sharded
+from .sharding import sharded, weights_finite
 from .typed_config import ConfigError, flatten
 from .types import Tokenizer
 from .weights import CheckpointError, load_tensors, load_weights, save_atomic, save_model_weights
@@ -155,6 +156,7 @@ RESUME_MAY_DIFFER = {
     "train.eval_tasks",
     "train.eval_tasks_path",
     "train.eval_tasks_limit",
+    "train.async_checkpoint",
 }
 
 
@@ -251,22 +253,13 @@ def data_changed(resume: Resume) -> str:
     "The message for data that no longer gives the checkpoint's token streams."
     return f"the data changed since {resume.path} was written; resume needs the same dataset"
 
-# %% ../nbs/43_run_state.ipynb #c037
+# %% ../nbs/43_run_state.ipynb #c039
 def _rank_rng(checkpoint: dict, place: Distributed) -> dict:
     "This rank's RNG state: its own when the checkpoint was saved by as many processes, else rank 0's."
     ranks = checkpoint.get("rank_rng")
     return ranks[place.rank] if isinstance(ranks, list) and len(ranks) == place.world_size else checkpoint["rng"]
 
 
-def _check_optimizer_shapes(optimizer: torch.optim.Optimizer):
-    "Raise `ValueError` if a loaded optimizer tensor (a moment) is shaped unlike its parameter."
-    for group in optimizer.param_groups:
-        for param in group["params"]:
-            for name, value in optimizer.state.get(param, {}).items():
-                if torch.is_tensor(value) and value.dim() > 0 and value.shape != param.shape:
-                    raise ValueError(f"{name} has shape {tuple(value.shape)} for a parameter of {tuple(param.shape)}")
-
-# %% ../nbs/43_run_state.ipynb #c039
 def restore(
     resume: Resume,  # the checked checkpoint
     model: torch.nn.Module,  # built for this run; its weights are replaced
@@ -279,14 +272,9 @@ def restore(
     checkpoint, path = resume.checkpoint, resume.path
     if not 0 <= resume.step <= total_steps:
         raise CheckpointError(f"the checkpoint {path} is at step {resume.step}, not within this run's {total_steps}")
-
-    def load_optimizer():
-        load_optimizer_state(optimizer, checkpoint["optimizer"])
-        _check_optimizer_shapes(optimizer)
-
     parts = (
         ("model", lambda: model.load_state_dict(fit_vocabulary_rows(unwrap_state_dict(checkpoint["model"]), model))),
-        ("optimizer", load_optimizer),
+        ("optimizer", lambda: load_optimizer_state(optimizer, checkpoint["optimizer"])),
     )
     if checkpoint["shards"] is not None:  # DCP: both at once, resharded to this job
         parts = (("model and optimizer", lambda: load_shards(model, optimizer, path.parent / checkpoint["shards"])),)
@@ -308,19 +296,6 @@ def restore_log_window(window: LogWindow, resume: Resume):
     saved = resume.checkpoint["log_window"]
     window.loss_sum += saved["loss_sum"].to(window.loss_sum.device)
     window.steps = saved["steps"]
-
-# %% ../nbs/43_run_state.ipynb #c041
-def weights_finite(model: torch.nn.Module) -> bool:
-    "Whether every parameter of `model` is finite."
-    return bool(torch.stack([local(p.detach()).isfinite().all() for p in model.parameters()]).all())
-
-
-def kept_checkpoint(run: Run) -> str:
-    "Where the last good checkpoint is, for error messages."
-    if run.last_checkpoint_step is None:
-        return "no checkpoint had been written yet"
-    path = run.run_dir / run.config.run.checkpoint_filename
-    return f"the last good checkpoint (step {run.last_checkpoint_step}) is kept at {path}"
 
 # %% ../nbs/43_run_state.ipynb #c043
 def checkpoint_contents(run: Run, loss_sum: torch.Tensor, rank_rng: list, shards: Optional[str] = None) -> dict:
@@ -354,8 +329,31 @@ def checkpoint_contents(run: Run, loss_sum: torch.Tensor, rank_rng: list, shards
     return {**{f.name: getattr(manifest, f.name) for f in fields(Manifest)}, **state}
 
 
-def write_checkpoint(run: Run):
+def _commit(run: Run, step: int, contents: Optional[dict], shards: Optional[str]):
+    "Replace the checkpoint file with `contents` (rank 0) and drop the shard folders it no longer names."
+    path = run.run_dir / run.config.run.checkpoint_filename
+    if run.place.is_main:
+        save_atomic(contents, path)
+        if shards is not None:
+            remove_other_shards(path, shards)
+    run.last_checkpoint_step = step  # on every rank: they decide together whether a checkpoint is due
+
+
+def settle_checkpoint(run: Run):
+    "Wait for the checkpoint being written in the background, if any, and commit it (every process calls it)."
+    if run.pending_save is not None:
+        future, step, contents, shards = run.pending_save
+        run.pending_save = None
+        future.result()  # every process's shards and DCP's metadata are written
+        _commit(run, step, contents, shards)
+
+
+def write_checkpoint(
+    run: Run,
+    background: bool = False,  # with `train.async_checkpoint`: write the shards in a thread, commit them later
+):
     "Save the training state atomically to the run's checkpoint (rank 0; shards: every rank) if the weights are finite."
+    settle_checkpoint(run)
     place, path = run.place, run.run_dir / run.config.run.checkpoint_filename
     if all_reduce(torch.tensor([int(not weights_finite(run.model))]), place, "max").item():  # any rank's shard
         raise TrainingDivergedError(
@@ -365,17 +363,19 @@ def write_checkpoint(run: Run):
     loss_sum = all_reduce(run.log_window.loss_sum.detach().clone(), place) / place.world_size  # the ranks' mean
     rank_rng = gather_objects(capture_rng(), place)  # each rank resumes its own random streams
     shards = shard_folder_name(path, run.step) if run.config.train.strategy == "fsdp" else None
+    future = None
     if shards is not None:  # every rank writes its shards to a new folder; the checkpoint file then points at it
         if place.is_main:
             shutil.rmtree(run.run_dir / shards, ignore_errors=True)  # left by a save killed midway
         barrier(place)
-        save_shards(run.model, run.optimizer, run.run_dir / shards)
+        background = background and run.config.train.async_checkpoint
+        future = save_shards(run.model, run.optimizer, run.run_dir / shards, background)
         barrier(place)
-    if place.is_main:
-        save_atomic(checkpoint_contents(run, loss_sum, rank_rng, shards), path)
-        if shards is not None:
-            remove_other_shards(path, shards)
-    run.last_checkpoint_step = run.step  # on every rank: they decide together whether a checkpoint is due
+    contents = checkpoint_contents(run, loss_sum, rank_rng, shards) if place.is_main else None
+    if future is None:
+        _commit(run, run.step, contents, shards)
+    else:  # training goes on and changes the scheduler's state: commit a copy of this step's
+        run.pending_save = (future, run.step, copy.deepcopy(contents), shards)
 
 
 def write_final_model(run: Run):

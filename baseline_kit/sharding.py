@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['sharded', 'transformer_blocks', 'checkpoint_activations', 'shard', 'prepare_model', 'training_module',
-           'gradient_sync', 'full', 'local']
+           'gradient_sync', 'full', 'local', 'weights_finite']
 
 # %% ../nbs/44_sharding.ipynb #c002
 from contextlib import contextmanager
@@ -63,6 +63,9 @@ def prepare_model(
     if config.train.activation_checkpointing:
         checkpoint_activations(model)
     if sharded(config, place):
+        if compile_enabled(config.train.compile, device):  # each block, as torchtitan does: FSDP's hooks stay eager
+            for block in transformer_blocks(model, "train.compile"):
+                block.compile(dynamic=False)
         shard(model, device, dtype)
     return model
 
@@ -71,7 +74,7 @@ def training_module(model: torch.nn.Module, config: ExperimentConfig, device: to
     "`model` as the loop calls it: in `DistributedDataParallel` under `ddp` in a job, compiled as `train.compile` says."
     if place.active and not sharded(config, place):
         model = DistributedDataParallel(model, device_ids=[device] if device.type == "cuda" else None)
-    if not compile_enabled(config.train.compile, device):
+    if not compile_enabled(config.train.compile, device) or sharded(config, place):  # fsdp: blocks compiled
         return model
     return torch.compile(model, dynamic=False)  # every step has the same shapes: one graph, specialised to them
 
@@ -101,3 +104,8 @@ def full(tensor: torch.Tensor) -> torch.Tensor:
 def local(tensor: torch.Tensor) -> torch.Tensor:
     "This process's part of `tensor`: a `DTensor`'s local shard, else `tensor` itself."
     return tensor.to_local() if hasattr(tensor, "to_local") else tensor
+
+
+def weights_finite(model: torch.nn.Module) -> bool:
+    "Whether every parameter of `model` (this process's shard of it) is finite."
+    return bool(torch.stack([local(p.detach()).isfinite().all() for p in model.parameters()]).all())

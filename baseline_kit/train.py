@@ -31,10 +31,10 @@ from .run_folder import lock_run_folder, prepare_run_folder, run_dir_for
 from .rng import capture_rng, restore_rng, seed_everything
 from .run import LogWindow, Run
 from .run_state import Resume, check_resumed_data, data_changed, open_resume, restore, restore_log_window
-from .run_state import weights_finite, write_checkpoint, write_final_model
+from .run_state import settle_checkpoint, write_checkpoint, write_final_model
 from .runtime import autocast, autocast_dtype, check_adapters, configure_device
 from .runtime import in_notebook, resolve_adapter, resolve_device
-from .sharding import full, gradient_sync, prepare_model, sharded, training_module
+from .sharding import full, gradient_sync, prepare_model, sharded, training_module, weights_finite
 from .tasks import training_tasks
 from .tokenization import EncodingError
 from .typed_config import ConfigError
@@ -254,12 +254,13 @@ def train_loop(run: Run):
                 run_evaluation(run)
             if checkpoint:
                 check_finite(run, window.nonfinite)
-                write_checkpoint(run)
+                write_checkpoint(run, background=not done)
             for callback in run.callbacks:
                 callback.on_step_end(run)
             _agree_on_stop(run)
             if (run.should_stop or run.interrupted) and not done:
                 check_finite(run, window.nonfinite)
+                settle_checkpoint(run)
                 if run.last_checkpoint_step != run.step:
                     write_checkpoint(run)
                 break
@@ -269,6 +270,7 @@ def train_loop(run: Run):
     except KeyboardInterrupt:
         # A KeyboardInterrupt that bypassed `stop_on_interrupt` (raised by code, or outside the main thread). Outside
         # the optimizer update the weights match `run.step`, so the work is saved; inside it, the last checkpoint stays.
+        settle_checkpoint(run)
         saved = run.last_checkpoint_step == run.step
         if not run.updating and not saved and not window.nonfinite.item() and weights_finite(run.model):
             write_checkpoint(run)
