@@ -219,29 +219,82 @@ def rolling_loglikelihoods(
     return totals
 
 # %% ../nbs/37_lm_eval_model.ipynb #m026
-def _generate(lm: KitLM, ids: list, max_new: int, until: list, temperature: float, top_k: Optional[int]) -> str:
-    "Up to `max_new` tokens after `ids` with the model's key/value cache, until a stop string or end-of-text."
-    model, window = lm.model, lm.max_length
-    context, new, cache, cached = list(ids), [], model.new_cache(1), 0
+def _prompt_ids(
+    lm: KitLM,
+    context: str,  # a request's context
+    max_new: int,  # the tokens it may generate
+) -> list:
+    "The ids generation continues: the context's last tokens that leave room for `max_new` (empty: the prefix)."
+    ids = lm.tok_encode(context) or [lm.prefix_token_id]
+    keep = max(lm.max_length - max_new, lm.max_length // 2, 1)
+    if len(ids) > keep:
+        lm.say_truncated()
+        ids = ids[-keep:]
+    return ids
+
+# %% ../nbs/37_lm_eval_model.ipynb #g002
+def _settings(
+    lm: KitLM,
+    gen_kwargs: dict,  # a request's generation kwargs
+) -> tuple:
+    "`(until, max_new, temperature, top_k)` of a request: greedy (`temperature` 0) unless it asks for sampling."
+    kwargs = normalize_gen_kwargs(gen_kwargs, lm.max_gen_toks)
+    eos = None if lm.eot_token_id is None else lm.tok_decode([lm.eot_token_id])
+    until = handle_stop_sequences(kwargs.pop("until", None), eos=eos)
+    temperature = float(kwargs.get("temperature") or 0.0) if kwargs.get("do_sample") else 0.0
+    return until, kwargs["max_gen_toks"], temperature, kwargs.get("top_k")
+
+# %% ../nbs/37_lm_eval_model.ipynb #g005
+def _batches(
+    keys: list,  # each request's `(prompt length, settings)`, in decoding order
+    size: int,  # requests per batch at most
+) -> list:
+    "Index lists of consecutive requests with equal `keys`, at most `size` each."
+    batches = []
+    for i, key in enumerate(keys):
+        if batches and len(batches[-1]) < size and keys[batches[-1][0]] == key:
+            batches[-1].append(i)
+        else:
+            batches.append([i])
+    return batches
+
+# %% ../nbs/37_lm_eval_model.ipynb #g007
+def _take(
+    lm: KitLM,
+    new: list,  # a row's generated ids so far (the token is added to it)
+    token: int,  # the row's next token
+    until: list,  # stop strings
+) -> bool:
+    "Add `token` to a row's `new` ids unless it is end-of-text; whether the row is done."
+    if token == lm.eot_token_id:
+        return True
+    new.append(token)
+    return any(stop and stop in lm.tok_decode(new) for stop in until)
+
+# %% ../nbs/37_lm_eval_model.ipynb #m026b
+def _generate(lm: KitLM, prompts: list, until: list, max_new: int, temperature: float, top_k: Optional[int]) -> list:
+    "Up to `max_new` tokens after each of `prompts` (one length), decoded together with one key/value cache."
+    model, window, rows = lm.model, lm.max_length, len(prompts)
+    contexts, cache, cached = [list(ids) for ids in prompts], model.new_cache(rows), 0
+    new, done = [[] for _ in prompts], [False] * rows
     for _ in range(max_new):
-        if len(context) > window:  # the cache is full: restart it from the last half of the context
-            context, cache, cached = context[-max(1, window // 2) :], model.new_cache(1), 0
+        if len(contexts[0]) > window:  # the cache is full: restart it from the last half of every context
+            contexts, cache, cached = [c[-max(1, window // 2) :] for c in contexts], model.new_cache(rows), 0
         with autocast(lm.device, lm.dtype):
-            logits, _ = model(torch.tensor([context[cached:]], device=lm.device), cache=cache)
-        cached = len(context)
-        token = int(sample_next(logits[:, -1].float(), temperature, top_k))
-        if token == lm.eot_token_id:
+            logits, _ = model(torch.tensor([c[cached:] for c in contexts], device=lm.device), cache=cache)
+        cached = len(contexts[0])
+        for row, token in enumerate(sample_next(logits[:, -1].float(), temperature, top_k).tolist()):
+            contexts[row].append(token)  # a finished row's tokens are ignored: they keep the rows aligned
+            done[row] = done[row] or _take(lm, new[row], token, until)
+        if all(done):
             break
-        new.append(token)
-        context.append(token)
-        if any(stop and stop in lm.tok_decode(new) for stop in until):
-            break
-    return lm.tok_decode(new)
+    return [lm.tok_decode(ids) for ids in new]
 
 
 def generate_continuations(
     lm: KitLM,
     requests: list,  # lm-eval `Instance`s whose `args` are `(context, generation kwargs)`
+    batch_size: Optional[int] = None,  # requests decoded together at most; `None`: the model's
 ) -> list:
     "Each request's continuation (greedy unless it asks for sampling), cut at its first `until` string."
     results = []
@@ -251,19 +304,14 @@ def generate_continuations(
         group_by="gen_kwargs",
         group_fn=lambda r: r[1],
     )
-    eos = None if lm.eot_token_id is None else lm.tok_decode([lm.eot_token_id])
     with lm.scoring():
-        for [(context, gen_kwargs)] in ordered.get_batched(n=1):
-            kwargs = normalize_gen_kwargs(gen_kwargs, lm.max_gen_toks)
-            until = handle_stop_sequences(kwargs.pop("until", None), eos=eos)
-            max_new = kwargs.pop("max_gen_toks")
-            temperature = float(kwargs.get("temperature") or 0.0) if kwargs.get("do_sample") else 0.0
-            ids = lm.tok_encode(context) or [lm.prefix_token_id]
-            keep = max(lm.max_length - max_new, lm.max_length // 2, 1)
-            if len(ids) > keep:
-                lm.say_truncated()
-                ids = ids[-keep:]
-            text = _generate(lm, ids, max_new, until, temperature, kwargs.get("top_k"))
-            results.append(postprocess_generated_text(text, until, None))
-            lm.cache_hook.add_partial("generate_until", (context, gen_kwargs), results[-1])
+        for group in ordered.get_batched(n=0):  # `n=0`: a whole gen_kwargs group, longest context first
+            settings = [_settings(lm, gen_kwargs) for _, gen_kwargs in group]
+            prompts = [_prompt_ids(lm, context, s[1]) for (context, _), s in zip(group, settings)]
+            keys = [(len(ids), s) for ids, s in zip(prompts, settings)]
+            for batch in _batches(keys, batch_size or lm.batch_size):
+                texts = _generate(lm, [prompts[i] for i in batch], *settings[batch[0]])
+                for i, text in zip(batch, texts):
+                    results.append(postprocess_generated_text(text, settings[i][0], None))
+                    lm.cache_hook.add_partial("generate_until", group[i], results[-1])
     return ordered.get_original(results)
