@@ -4,11 +4,12 @@
 
 # %% auto #0
 __all__ = ['TINY_TRAIN', 'JOB_ENV', 'tiny_text', 'tiny_experiment', 'tiny_task_docs', 'named', 'run_cli', 'config_file',
-           'torchrun_job', 'finish', 'why', 'overfit_losses']
+           'torchrun_job', 'finish', 'descendants', 'kill_job', 'why', 'overfit_losses']
 
 # %% ../nbs/08_fixtures.ipynb #c002
 import os
 import random
+import signal
 import subprocess
 import sys
 from dataclasses import replace
@@ -121,6 +122,33 @@ def finish(job: subprocess.Popen, timeout: float = 240) -> tuple:
     "Wait for `job` (failing on a hang); `(returncode, stdout, stderr)`."
     out, err = job.communicate(timeout=timeout)
     return job.returncode, out, err
+
+
+def descendants(pid: int) -> list:
+    "The processes started by `pid`, and theirs (from /proc): torchrun starts each rank in a session of its own."
+    children = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        started = children.get(todo.pop(), [])
+        found += started
+        todo += started
+    return found
+
+
+def kill_job(job: subprocess.Popen):
+    "SIGKILL `job` and every process under it at once (`kill -9` of a whole torchrun job, ranks included)."
+    for pid in [job.pid, *descendants(job.pid)]:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    job.wait(timeout=60)
 
 
 def why(err: str, log_dir=None) -> str:

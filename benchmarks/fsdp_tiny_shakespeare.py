@@ -18,7 +18,6 @@ import argparse
 import hashlib
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -69,6 +68,7 @@ def main():
     verdict = "PASS" if abs(ddp - fsdp) <= 3e-3 else "FAIL"
     print(f"1. final val loss after {args.steps} steps: ddp {ddp:.5f}, fsdp {fsdp:.5f}, "
           f"|difference| {abs(ddp - fsdp):.2e} [target <= 3e-3: {verdict}]", flush=True)  # fmt: skip
+    from baseline_kit.fixtures import kill_job
     from baseline_kit.run_state import load_checkpoint
 
     saved = load_checkpoint(root / "fsdp" / "baseline_checkpoint.pt")
@@ -78,8 +78,7 @@ def main():
     checkpoint = root / "killed" / "baseline_checkpoint.pt"
     while not checkpoint.exists() and killed.poll() is None:
         time.sleep(0.05)
-    os.killpg(killed.pid, signal.SIGKILL)
-    killed.wait(timeout=60)
+    kill_job(killed)  # the CLI, torchrun and both ranks (each in a session of its own)
     at = load_checkpoint(checkpoint)["step"]
     train(root, "killed", "fsdp", args.steps, "--resume")
     same = sha256(root / "killed" / "baseline_model.pt") == sha256(root / "fsdp" / "baseline_model.pt")
