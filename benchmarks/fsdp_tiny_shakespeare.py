@@ -88,7 +88,8 @@ def main():
     evaluated = subprocess.run(command, env=ENV, capture_output=True, text=True)
     exported = subprocess.run([sys.executable, "-m", "baseline_kit", "export", str(root / "fsdp"), "--out",
                                str(root / "exported")], env=ENV, capture_output=True, text=True)  # fmt: skip
-    print(f"4. one process: evaluate rc {evaluated.returncode}: {evaluated.stdout.strip().splitlines()[-1:]}; "
+    scored = json.loads(evaluated.stdout)["loss"] if evaluated.returncode == 0 else evaluated.stderr[-300:]
+    print(f"4. one process: evaluate rc {evaluated.returncode}, val loss {scored}; "
           f"export rc {exported.returncode}: {sorted(p.name for p in (root / 'exported').iterdir())}")
     from dataclasses import replace
 
