@@ -60,6 +60,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", type=int, default=2000)
     args = parser.parse_args()
+    os.environ.update(OMP_NUM_THREADS="1", BASELINE_KIT_PROGRESS="0")  # before torch loads: `launch` forks this process
     root = Path(tempfile.mkdtemp(prefix="fsdp-ts-"))
     start = time.perf_counter()
     train(root, "ddp", "ddp", args.steps)
@@ -100,7 +101,6 @@ def main():
     config.run = replace(config.run, artifacts_root=str(root), name="launched")
     config.train = replace(config.train, precision="fp32", strategy="fsdp", max_steps=args.steps, eval_batches=None,
                            sample_tokens=0, live_plot=False)  # fmt: skip
-    os.environ.update(OMP_NUM_THREADS="1", BASELINE_KIT_PROGRESS="0")
     launched = launch(config, nproc=2).last("val/loss")
     print(f"5. launch(config, nproc=2): final val loss {launched:.6f}, torchrun's {fsdp:.6f}, "
           f"{'equal' if launched == fsdp else f'differ by {abs(launched - fsdp):.2e}'}")
