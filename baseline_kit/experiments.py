@@ -102,7 +102,7 @@ def modernize(
         muon_learning_rate=0.02,
         muon_momentum=0.95,
         muon_nesterov=True,
-        muon_ns_steps=5,
+        muon_ns_steps=4,  # as good as 5 here (the same steps to target), a fifth less orthogonalization
         muon_weight_decay=0.0,
         learning_rate=1e-3,
         beta1=0.9,
