@@ -12,8 +12,10 @@ import random
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Optional
 
 # %% ../nbs/08_fixtures.ipynb #c002t
 import torch
@@ -141,8 +143,15 @@ def descendants(pid: int) -> list:
     return found
 
 
-def kill_job(job: subprocess.Popen):
+def kill_job(
+    job: subprocess.Popen,
+    when_exists: Optional[Path] = None,  # first wait until this file exists (or the job ends, or `timeout` passes)
+    timeout: float = 180,  # seconds to wait for `when_exists`
+):
     "SIGKILL `job` and every process under it at once (`kill -9` of a whole torchrun job, ranks included)."
+    deadline = time.time() + timeout
+    while when_exists is not None and not Path(when_exists).exists() and time.time() < deadline and job.poll() is None:
+        time.sleep(0.01)
     for pid in [job.pid, *descendants(job.pid)]:
         try:
             os.kill(pid, signal.SIGKILL)

@@ -77,9 +77,7 @@ def main():
     print(f"2. checkpoint at step {saved['step']}, strategy {saved['strategy']}: {saved['shards']} holds {files}")
     killed = train(root, "killed", "fsdp", args.steps, wait=False)
     checkpoint = root / "killed" / "baseline_checkpoint.pt"
-    while not checkpoint.exists() and killed.poll() is None:
-        time.sleep(0.05)
-    kill_job(killed)  # the CLI, torchrun and both ranks (each in a session of its own)
+    kill_job(killed, when_exists=checkpoint, timeout=3600)  # the CLI, torchrun and both ranks, once it has one
     at = load_checkpoint(checkpoint)["step"]
     train(root, "killed", "fsdp", args.steps, "--resume")
     same = sha256(root / "killed" / "baseline_model.pt") == sha256(root / "fsdp" / "baseline_model.pt")
